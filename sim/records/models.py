@@ -1,0 +1,99 @@
+"""Plain, immutable rows returned by the records store (no SQLite types leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with milliseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRow:
+    """One played turn as it is stored: where, what was chosen, and the meters after."""
+
+    number: int
+    node: str
+    choice_index: int
+    choice_id: str | None
+    reply: str
+    step: str | None
+    quality: str
+    emotion: int
+    trust: int
+    pitfall: str | None = None
+    played_at: str = field(default_factory=now_iso)
+
+    @property
+    def choice_key(self) -> str:
+        """The choice id, or ``#n`` (1-based position in the node) when it has none."""
+        return self.choice_id or f"#{self.choice_index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One recorded play-through (finished, abandoned or still open)."""
+
+    id: int
+    uid: str
+    trainee: str
+    scenario_id: str
+    scenario_hash: str
+    scenario_path: str | None
+    lang: str
+    mode: str
+    started_at: str
+    ended_at: str | None
+    status: str  # playing | finished | abandoned
+    ending: str | None
+    outcome: str | None
+    score: int | None
+    turns: int
+    origin: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while the session can still be resumed."""
+        return self.status == "playing"
+
+
+@dataclass(frozen=True, slots=True)
+class BestScore:
+    """The best finished result of a trainee on one scenario."""
+
+    scenario_id: str
+    score: int
+    ending: str | None
+    outcome: str | None
+    played_at: str
+    sessions: int  # finished sessions on this scenario
+
+
+@dataclass(frozen=True, slots=True)
+class StepMastery:
+    """How often one step of the method was excellent / done / weak / missed."""
+
+    step: str
+    excellent: int = 0
+    done: int = 0
+    weak: int = 0
+    missed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Number of sessions counted."""
+        return self.excellent + self.done + self.weak + self.missed
+
+    def share(self, status: str) -> float:
+        """The fraction (0..1) of counted sessions with ``status``."""
+        return getattr(self, status) / self.total if self.total else 0.0
+
+    @property
+    def rate(self) -> float:
+        """A 0..1 mastery figure: excellent 1, done .75, weak .25, missed 0."""
+        if not self.total:
+            return 0.0
+        return (self.excellent + 0.75 * self.done + 0.25 * self.weak) / self.total

@@ -1,0 +1,158 @@
+"""Read-only queries over the records database (history, best scores, mastery, heatmaps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.records.models import BestScore, SessionInfo, StepMastery, TurnRow
+from sim.records.schema import STEPS
+
+if TYPE_CHECKING:
+    from sim.records.store import Store
+
+_SESSION_SQL = """
+SELECT s.id, s.uid, t.name AS trainee, s.scenario_id, s.scenario_hash, s.scenario_path,
+       s.lang, s.mode, s.started_at, s.ended_at, s.status, s.ending, s.outcome, s.score,
+       s.origin, (SELECT count(*) FROM turn WHERE turn.session_id = s.id) AS turns
+FROM session s JOIN trainee t ON t.id = s.trainee_id
+"""
+
+
+def _info(row: Any) -> SessionInfo:
+    return SessionInfo(
+        id=row["id"], uid=row["uid"], trainee=row["trainee"], scenario_id=row["scenario_id"],
+        scenario_hash=row["scenario_hash"], scenario_path=row["scenario_path"],
+        lang=row["lang"], mode=row["mode"], started_at=row["started_at"],
+        ended_at=row["ended_at"], status=row["status"], ending=row["ending"],
+        outcome=row["outcome"], score=row["score"], turns=row["turns"], origin=row["origin"],
+    )
+
+
+def sessions(
+    store: Store,
+    *,
+    trainee: str | None = None,
+    scenario: str | None = None,
+    status: str | None = None,
+    session_id: int | None = None,
+    limit: int | None = None,
+    newest_first: bool = True,
+) -> list[SessionInfo]:
+    """Sessions matching every given filter."""
+    where, params = [], []
+    for column, value in (("t.name", trainee), ("s.scenario_id", scenario),
+                          ("s.status", status), ("s.id", session_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = _SESSION_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    order = "DESC" if newest_first else "ASC"
+    sql += f" ORDER BY s.started_at {order}, s.id {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [_info(r) for r in store.read(sql, params)]
+
+
+def turns(store: Store, session_id: int) -> list[TurnRow]:
+    """The stored turns of one session, in order."""
+    rows = store.read(
+        """SELECT number, node, choice_index, choice_id, reply, step, quality, emotion, trust,
+                  pitfall, played_at FROM turn WHERE session_id = ? ORDER BY number""",
+        (session_id,),
+    )
+    return [TurnRow(**dict(r)) for r in rows]
+
+
+def best_scores(store: Store, trainee: str) -> dict[str, BestScore]:
+    """Best finished score per scenario (earliest session wins a tie)."""
+    rows = store.read(
+        """SELECT s.scenario_id, s.score, s.ending, s.outcome, s.started_at,
+                  count(*) OVER (PARTITION BY s.scenario_id) AS n,
+                  row_number() OVER (PARTITION BY s.scenario_id
+                                     ORDER BY s.score DESC, s.started_at ASC) AS rank
+           FROM session s JOIN trainee t ON t.id = s.trainee_id
+           WHERE t.name = ? AND s.status = 'finished' AND s.score IS NOT NULL""",
+        (trainee,),
+    )
+    return {
+        r["scenario_id"]: BestScore(r["scenario_id"], r["score"], r["ending"], r["outcome"],
+                                    r["started_at"], r["n"])
+        for r in rows if r["rank"] == 1
+    }
+
+
+def mastery(
+    store: Store, *, trainee: str | None = None, last: int = 10, scenario: str | None = None
+) -> dict[str, StepMastery]:
+    """Step statuses counted over each trainee's ``last`` finished sessions."""
+    where, params = ["s.status = 'finished'"], []
+    if trainee is not None:
+        where.append("t.name = ?")
+        params.append(trainee)
+    if scenario is not None:
+        where.append("s.scenario_id = ?")
+        params.append(scenario)
+    params.append(int(last))
+    rows = store.read(
+        f"""WITH recent AS (
+                SELECT s.id, row_number() OVER (PARTITION BY s.trainee_id
+                                                ORDER BY s.started_at DESC, s.id DESC) AS k
+                FROM session s JOIN trainee t ON t.id = s.trainee_id
+                WHERE {' AND '.join(where)})
+            SELECT st.step, st.status, count(*) AS n
+            FROM session_step st JOIN recent r ON r.id = st.session_id
+            WHERE r.k <= ? GROUP BY st.step, st.status""",
+        params,
+    )
+    counts: dict[str, dict[str, int]] = {step: {} for step in STEPS}
+    for r in rows:
+        if r["step"] in counts:
+            counts[r["step"]][r["status"]] = r["n"]
+    return {step: StepMastery(step, **c) for step, c in counts.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceTally:
+    """How often one reply was picked at one node of a scenario."""
+
+    node: str
+    key: str  # the choice id, or "#n" for the n-th choice of a node without ids
+    choice_index: int
+    count: int
+    reply: str  # the text last recorded for it (used when the scenario has changed)
+    step: str | None
+    quality: str
+
+
+def choice_tallies(
+    store: Store, scenario_id: str, *, trainee: str | None = None
+) -> list[ChoiceTally]:
+    """Every (node, choice) picked in a scenario with its count, over all sessions."""
+    where, params = ["s.scenario_id = ?"], [scenario_id]
+    if trainee is not None:
+        where.append("tr.name = ?")
+        params.append(trainee)
+    rows = store.read(
+        f"""SELECT t.node, coalesce(t.choice_id, '#' || (t.choice_index + 1)) AS key,
+                   max(t.choice_index) AS choice_index, count(*) AS n,
+                   max(t.reply) AS reply, max(t.step) AS step, max(t.quality) AS quality
+            FROM turn t JOIN session s ON s.id = t.session_id
+                        JOIN trainee tr ON tr.id = s.trainee_id
+            WHERE {' AND '.join(where)}
+            GROUP BY t.node, key ORDER BY t.node, choice_index""",
+        params,
+    )
+    return [ChoiceTally(r["node"], r["key"], r["choice_index"], r["n"], r["reply"],
+                        r["step"], r["quality"]) for r in rows]
+
+
+def choice_counts(
+    store: Store, scenario_id: str, *, trainee: str | None = None
+) -> dict[str, dict[str, int]]:
+    """``{node: {choice key: times picked}}`` for one scenario."""
+    out: dict[str, dict[str, int]] = {}
+    for tally in choice_tallies(store, scenario_id, trainee=trainee):
+        out.setdefault(tally.node, {})[tally.key] = tally.count
+    return out
