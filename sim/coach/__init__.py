@@ -1,0 +1,31 @@
+"""The 5-step assessment: a finished (or abandoned) play-through → a :class:`Debrief`.
+
+Pure functions of scenario + history; never imports pygame.
+"""
+
+from sim.coach.debrief import (
+    SCORING_EXPLANATION,
+    BetterReply,
+    Debrief,
+    OrderProblem,
+    PitfallNote,
+    ScorePart,
+    StepResult,
+    TurnReview,
+    assess,
+    assess_history,
+)
+from sim.coach.labels import (
+    OUTCOME_LABELS,
+    PITFALL_LABELS,
+    QUALITY_LABELS,
+    STATUS_LABELS,
+    STEP_ADVICE,
+    STEP_LABELS,
+)
+
+__all__ = [
+    "OUTCOME_LABELS", "PITFALL_LABELS", "QUALITY_LABELS", "SCORING_EXPLANATION",
+    "STATUS_LABELS", "STEP_ADVICE", "STEP_LABELS", "BetterReply", "Debrief", "OrderProblem",
+    "PitfallNote", "ScorePart", "StepResult", "TurnReview", "assess", "assess_history",
+]

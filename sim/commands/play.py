@@ -1,0 +1,160 @@
+"""``play`` and the bare command: the game window, or the terminal player."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.commands import UsageError, library_of
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    ScenarioNotFound,
+    find_scenarios,
+    load_scenario,
+    resolve_scenario,
+    text_of,
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``play``."""
+    p = sub.add_parser(
+        "play", parents=[common], help="play one scenario",
+        description="Plays a scenario: in the game window at its case brief, or in the "
+                    "terminal with --text, --choices or --json.")
+    p.add_argument("scenario", metavar="SCENARIO", help="a library id or a path to a .yaml")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--text", action="store_true", help="play in the terminal")
+    p.add_argument("--choices", metavar="LIST",
+                   help="answer non-interactively: reply ids or 1-based numbers, e.g. 1,3,2")
+    p.add_argument("--json", action="store_true", help="print the debrief as JSON")
+    p.add_argument("--trainee", metavar="NAME", help="whose practice this is")
+    p.add_argument("--coach", action="store_true",
+                   help="coach mode: show each reply's step and the coach's note at once")
+    p.set_defaults(handler=play)
+
+
+def load_or_exit(token: str, args: argparse.Namespace) -> Scenario:
+    """Resolve and load a scenario; bad usage raises UsageError, an invalid file exits 1."""
+    try:
+        path = resolve_scenario(token, library_of(args))
+    except ScenarioNotFound as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            if problem.is_error:
+                print(problem, file=sys.stderr)
+        unreadable = any(p.code == "unreadable" for p in exc.problems)
+        raise SystemExit(2 if unreadable else 1) from None
+
+
+def play(args: argparse.Namespace) -> int:
+    """Play one scenario in the window or the terminal."""
+    scenario = load_or_exit(args.scenario, args)
+    if args.text or args.choices is not None or args.json:
+        return play_in_terminal(scenario, args)
+    return open_window(args, Path(scenario.source_path or args.scenario))
+
+
+def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
+    """Interactive, or scripted with --choices; --json prints only the debrief JSON."""
+    from sim.coach import assess
+    from sim.console import PlanError, Printer, TerminalPlayer, print_debrief
+    from sim.engine import Session
+
+    # With --json, stdout carries nothing but the JSON; the conversation goes to stderr.
+    stream = sys.stderr if args.json else sys.stdout
+    printer = Printer(stream, args.lang)
+    session = Session(scenario)
+    player = TerminalPlayer(session, printer, coach=args.coach)
+    if args.choices is not None:
+        plan = [t.strip() for t in args.choices.split(",") if t.strip()]
+        try:
+            player.play_plan(plan, echo=not args.json)
+        except PlanError as exc:
+            raise UsageError(f"--choices: {exc}") from None
+    else:
+        read = _reader(stream)
+        player.play_interactive(read)
+    debrief = assess(session)
+    if args.json:
+        json.dump(debrief.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_debrief(debrief, scenario, printer)
+    return 0
+
+
+def _reader(stream):  # type: ignore[no-untyped-def]
+    """``input`` that writes its prompt to ``stream`` (stderr under --json)."""
+    def read(prompt: str) -> str:
+        stream.write(prompt)
+        stream.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+    return read
+
+
+def open_window(args: argparse.Namespace, scenario: Path | None = None) -> int:
+    """The game window; where no display exists, say so and use the terminal."""
+    try:
+        from sim.ui import app
+    except ImportError as exc:  # the window's dependencies are missing
+        print(f"defuse: the game window is unavailable ({exc}); using the terminal player.",
+              file=sys.stderr)
+        return terminal_menu(args, scenario)
+    if not app.display_available():
+        print("defuse: no display found, so the game window can't open; using the terminal "
+              "player instead.", file=sys.stderr)
+        return terminal_menu(args, scenario)
+    return app.run(library=library_of(args), scenario=scenario, lang=args.lang,
+                   trainee=getattr(args, "trainee", None), coach=getattr(args, "coach", True),
+                   db=Path(args.db) if args.db else None)
+
+
+def open_window_or_terminal(args: argparse.Namespace) -> int:
+    """The bare command: the window at the menu."""
+    return open_window(args)
+
+
+def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
+    """Pick a scenario in the terminal (unless one was named), then play it."""
+    lang = getattr(args, "lang", "en")
+    if scenario is None:
+        from sim.console.strings import tr
+
+        files = find_scenarios(library_of(args))
+        loaded = []
+        for f in files:
+            try:
+                loaded.append(load_scenario(f))
+            except ScenarioError as exc:
+                print(f"defuse: skipping {f}: {len(exc.errors)} error(s); run "
+                      f"'python main.py validate {f}'", file=sys.stderr)
+        if not loaded:
+            raise UsageError(f"no playable scenarios in {library_of(args)}")
+        print(f"\n== {tr('library', lang)} ==")
+        for i, sc in enumerate(loaded, start=1):
+            print(f"  {i}. {text_of(sc.title, lang)} ({tr('difficulty', lang)} "
+                  f"{sc.difficulty}) — {text_of(sc.summary, lang)}")
+        while True:
+            sys.stdout.write(tr("pick_scenario", lang, n=len(loaded)))
+            sys.stdout.flush()
+            line = sys.stdin.readline()
+            if not line or line.strip().lower() in ("q", "quit"):
+                return 0
+            if line.strip().isdigit() and 1 <= int(line) <= len(loaded):
+                chosen = loaded[int(line) - 1]
+                break
+    else:
+        chosen = load_or_exit(str(scenario), args)
+    ns = argparse.Namespace(**{**vars(args), "lang": lang, "choices": None, "json": False,
+                               "coach": getattr(args, "coach", True), "text": True})
+    return play_in_terminal(chosen, ns)

@@ -1,0 +1,229 @@
+"""The terminal player: play a scenario with numbered replies, then read the debrief.
+
+Input and output are injected (``read`` and ``out``) so tests drive it without a terminal.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from sim.coach import (
+    OUTCOME_LABELS,
+    PITFALL_LABELS,
+    QUALITY_LABELS,
+    STATUS_LABELS,
+    STEP_ADVICE,
+    STEP_LABELS,
+    Debrief,
+)
+from sim.console.strings import tr
+from sim.console.termtext import wrap
+from sim.engine import ChoiceError, Session, Turn
+from sim.scenario import STEPS, Scenario, text_of
+
+Reader = Callable[[str], str]
+
+
+class PlanError(ValueError):
+    """A scripted reply that could not be given; ``number`` is its 1-based place in the plan."""
+
+    def __init__(self, number: int, token: str, reason: str):
+        super().__init__(f"reply {number} ('{token}'): {reason}")
+        self.number = number
+        self.token = token
+
+
+class Printer:
+    """Writes wrapped, language-aware lines to a stream."""
+
+    def __init__(self, out: TextIO, lang: str, columns: int | None = None):
+        self.out = out
+        self.lang = lang
+        self.columns = columns or min(100, max(40, shutil.get_terminal_size().columns - 1))
+
+    def t(self, text: object) -> str:
+        """A scenario or label text in the chosen language."""
+        return text_of(text, self.lang)  # type: ignore[arg-type]
+
+    def line(self, text: str = "", indent: str = "") -> None:
+        """Print ``text`` wrapped to the terminal width."""
+        for row in wrap(text, self.columns, indent) if text else [""]:
+            self.out.write(row + "\n")
+
+    def rule(self, title: str) -> None:
+        """A section heading."""
+        self.out.write(f"\n== {title} ==\n")
+
+
+def meter_bar(value: int, cells: int = 20) -> str:
+    """A text bar for a 0..100 meter."""
+    filled = round(value / 100 * cells)
+    return "#" * filled + "." * (cells - filled)
+
+
+class TerminalPlayer:
+    """Plays one session in the terminal, interactively or from a plan."""
+
+    def __init__(self, session: Session, printer: Printer, *, coach: bool = False):
+        self.session = session
+        self.p = printer
+        self.coach = coach
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario being played."""
+        return self.session.scenario
+
+    def show_brief(self) -> None:
+        """The title, case brief and the customer."""
+        sc, p = self.scenario, self.p
+        p.rule(p.t(sc.title))
+        p.line(f"{tr('case_brief', p.lang)}:")
+        p.line("  " + p.t(sc.briefing), "  ")
+        p.line(f"{tr('customer', p.lang)}: {p.t(sc.customer.name)} — {p.t(sc.customer.role)}")
+
+    def show_node(self) -> None:
+        """The customer's line, the meters and the replies on offer."""
+        s, p = self.session, self.p
+        node = s.node
+        if node is None:
+            return
+        p.line()
+        if node.note:
+            p.line(f"  ({p.t(node.note)})", "   ")
+        p.line(f"{p.t(self.scenario.customer.name)}: “{p.t(node.say)}”")
+        p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
+               f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
+        for offered in s.choices():
+            p.line(f"  {offered.number}. {p.t(offered.choice.reply)}", "     ")
+
+    def show_turn(self, turn: Turn) -> None:
+        """The reply given; in coach mode its step, quality and the coach's note."""
+        p = self.p
+        choice = self.scenario.nodes[turn.node].choices[turn.index]
+        p.line(f"{tr('you', p.lang)}: {p.t(choice.reply)}")
+        if self.coach:
+            step = p.t(STEP_LABELS[turn.step]) if turn.step else "—"
+            p.line(f"  [{tr('step_tag', p.lang)}: {step} · {tr('quality', p.lang)}: "
+                   f"{p.t(QUALITY_LABELS[turn.quality])}]")
+            if choice.why:
+                p.line(f"  {tr('why', p.lang)}: {p.t(choice.why)}", "    ")
+
+    def show_ending(self) -> None:
+        """The ending reached (or why there is none)."""
+        s, p = self.session, self.p
+        ending = s.ending
+        if ending is None:
+            p.line(tr("stuck" if s.is_stuck else "stopped", p.lang))
+            return
+        if ending.say:
+            p.line(f"{p.t(self.scenario.customer.name)}: “{p.t(ending.say)}”")
+        p.rule(f"{tr('ending', p.lang)}: {p.t(ending.title)}")
+        if ending.epilogue:
+            p.line(p.t(ending.epilogue))
+
+    def play_interactive(self, read: Reader) -> bool:
+        """Ask for replies until an ending; False if the trainee stopped (q or end of input)."""
+        self.show_brief()
+        while not self.session.is_over:
+            self.show_node()
+            n = len(self.session.choices())
+            while True:
+                try:
+                    answer = read(tr("prompt", self.p.lang, n=n)).strip()
+                except EOFError:
+                    return False
+                if answer.lower() in ("q", "quit", "exit"):
+                    return False
+                if answer.isdigit() and 1 <= int(answer) <= n:
+                    break
+                self.p.line(tr("bad_pick", self.p.lang, n=n))
+            self.show_turn(self.session.choose(int(answer) - 1))
+        self.show_ending()
+        return True
+
+    def play_plan(self, plan: Iterable[str], *, echo: bool = True) -> None:
+        """Give the plan's replies in order, showing the conversation when ``echo``.
+
+        Raises :class:`PlanError` naming the reply that is not on offer, or the first
+        one left over after the conversation ended.
+        """
+        if echo:
+            self.show_brief()
+        for n, token in enumerate(plan, start=1):
+            if self.session.ending_id is not None:
+                raise PlanError(n, token, f"the conversation ended after reply {n - 1}")
+            if echo:
+                self.show_node()
+            try:
+                turn = self.session.answer(token)
+            except ChoiceError as exc:
+                raise PlanError(n, token, str(exc)) from None
+            if echo:
+                self.show_turn(turn)
+        if echo:
+            self.show_ending()
+
+
+def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
+    """The debrief as text: score, steps, order, pitfalls, better replies, facts, advice."""
+    lang = p.lang
+    p.rule(tr("debrief", lang))
+    p.line(f"{tr('outcome', lang)}: {p.t(OUTCOME_LABELS[d.outcome])}    "
+           f"{tr('score', lang)}: {d.score}/100    {tr('emotion', lang)} {d.emotion}  "
+           f"{tr('trust', lang)} {d.trust}")
+    parts = " · ".join(f"{p.t(part.label)} {part.points:g}/{part.maximum}" for part in d.parts)
+    p.line("  " + parts, "  ")
+    p.line(f"  {tr('how_scored', lang)}: {p.t(d.scoring)}", "    ")
+
+    p.rule(tr("steps", lang))
+    for i, step in enumerate(STEPS, start=1):
+        result = d.steps[step]
+        turns = ", ".join(str(t) for t in result.turns) or "—"
+        p.line(f"{i}. {p.t(STEP_LABELS[step])}: {p.t(STATUS_LABELS[result.status])} "
+               f"({tr('turns', lang)}: {turns})")
+        for review in d.turns:
+            if review.number in result.turns:
+                p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}: "
+                       f"“{p.t(review.reply)}” [{p.t(QUALITY_LABELS[review.quality])}]",
+                       "     ")
+    if d.order_problems:
+        p.rule(tr("order", lang))
+        for problem in d.order_problems:
+            p.line(f"- {p.t(problem.message)}", "  ")
+    if d.pitfalls:
+        p.rule(tr("pitfalls", lang))
+        for pit in d.pitfalls:
+            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
+                   f"“{p.t(pit.reply)}”", "  ")
+            if pit.why:
+                p.line("    " + p.t(pit.why), "    ")
+    if d.missed:
+        p.rule(tr("better", lang))
+        for review in d.missed:
+            better = review.better
+            assert better is not None
+            p.line(f"- {tr('turn_n', lang, n=review.number)}: {tr('you_said', lang)} "
+                   f"“{p.t(review.reply)}”", "  ")
+            p.line(f"    {tr('better_was', lang)}: “{p.t(better.reply)}” — "
+                   + tr("would_have", lang, e=better.emotion_delta, t=better.trust_delta),
+                   "    ")
+            if better.why:
+                p.line("    " + p.t(better.why), "    ")
+    facts = scenario.facts
+    p.rule(tr("facts", lang))
+    for fact in d.facts_learned:
+        p.line(f"+ {p.t(facts[fact])}", "  ")
+    if not d.facts_learned:
+        p.line("  " + tr("nothing", lang))
+    if d.facts_missed:
+        p.line(f"{tr('facts_missed', lang)}:")
+        for fact in d.facts_missed:
+            p.line(f"- {p.t(facts[fact])}", "  ")
+    weak = [s for s in STEPS if d.steps[s].status in ("weak", "missed")]
+    if weak:
+        p.rule(tr("advice", lang))
+        for step in weak:
+            p.line(f"- {p.t(STEP_LABELS[step])}: {p.t(STEP_ADVICE[step])}", "  ")

@@ -1,0 +1,275 @@
+"""One play-through of a scenario, run by a ``transitions`` state machine.
+
+Nodes and endings are the machine's states; each reply of each node is a trigger whose
+transitions are tried in order — first the scenario's ``rules`` (conditional), then the
+reply's own route (its ``goto``, or the entries of its ``branch``). A reply's effects are
+applied before the trigger fires, so rules and branches see the meters after the reply,
+as the format says. The session delivers the customer's line and the offered replies,
+then waits for :meth:`Session.choose`; everything it does is published as past-tense
+events. Deterministic: the same replies always give the same history.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from transitions import Machine
+
+from sim.engine.events import (
+    ChoiceMade,
+    Event,
+    FactLearned,
+    MetersChanged,
+    NodeEntered,
+    SessionEnded,
+)
+from sim.engine.turn import Turn
+from sim.scenario import Choice, Ending, Node, Scenario
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Event], None]
+
+
+class ChoiceError(ValueError):
+    """A reply that is not on offer (or the session is already over)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """A reply on offer now: ``number`` is 1-based among the offered, ``index`` in the node."""
+
+    number: int
+    index: int
+    choice: Choice
+
+
+def _clamp(value: int) -> int:
+    return max(0, min(100, value))
+
+
+def _trigger(node_id: str, index: int) -> str:
+    return f"{node_id}#{index}"
+
+
+class _Position:
+    """The model object the state machine drives (keeps its generated names off Session)."""
+
+    state: str
+
+
+class Session:
+    """A play-through: current node, meters, flags, facts, visits and the turn history.
+
+    ``start``, ``emotion``, ``trust``, ``flags`` and ``learned`` preset the state, so a
+    trainer can preview from any node; by default play starts at the scenario's start
+    with the customer's starting meters.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        start: str | None = None,
+        emotion: int | None = None,
+        trust: int | None = None,
+        flags: Mapping[str, bool | int] | None = None,
+        learned: Iterable[str] = (),
+    ):
+        self.scenario = scenario
+        start = start or scenario.start
+        if start not in scenario.nodes:
+            raise ChoiceError(f"no node '{start}' in scenario '{scenario.id}'")
+        self.start_node = start
+        self.start_emotion = _clamp(scenario.customer.emotion if emotion is None else emotion)
+        self.start_trust = _clamp(scenario.customer.trust if trust is None else trust)
+        self.emotion = self.start_emotion
+        self.trust = self.start_trust
+        self.turn = 0
+        self.flags: dict[str, bool | int] = dict(flags or {})
+        self.learned: set[str] = set(learned)
+        self.visits: Counter[str] = Counter({start: 1})
+        self._history: list[Turn] = []
+        self._listeners: list[Listener] = []
+        self._route: tuple[int | None, str] = (None, "")
+        self._position = _Position()
+        self._machine = Machine(
+            model=self._position,
+            states=[*scenario.nodes, *scenario.endings],
+            transitions=self._transitions(),
+            initial=start,
+            auto_transitions=False,
+            send_event=False,
+        )
+
+    # --- construction ---------------------------------------------------------------
+
+    def _holds(self, condition: object) -> Callable[[], bool]:
+        return lambda: condition.holds(self)  # type: ignore[attr-defined]
+
+    def _routed(self, rule: int | None, dest: str) -> Callable[[], None]:
+        def note() -> None:
+            self._route = (rule, dest)
+        return note
+
+    def _transitions(self) -> list[dict]:
+        rules = self.scenario.rules
+        out: list[dict] = []
+        for node_id, node in self.scenario.nodes.items():
+            for i, choice in enumerate(node.choices):
+                trigger = _trigger(node_id, i)
+                for r, rule in enumerate(rules):
+                    out.append({"trigger": trigger, "source": node_id, "dest": rule.goto,
+                                "conditions": [self._holds(rule.when)],
+                                "after": [self._routed(r, rule.goto)]})
+                if choice.goto is not None:
+                    out.append({"trigger": trigger, "source": node_id, "dest": choice.goto,
+                                "after": [self._routed(None, choice.goto)]})
+                for route in choice.branch or ():
+                    t = {"trigger": trigger, "source": node_id, "dest": route.goto,
+                         "after": [self._routed(None, route.goto)]}
+                    if route.when is not None:
+                        t["conditions"] = [self._holds(route.when)]
+                    out.append(t)
+        return out
+
+    # --- what front ends read -------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` for every event; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @property
+    def node_id(self) -> str:
+        """The current node or ending id."""
+        return self._position.state
+
+    @property
+    def node(self) -> Node | None:
+        """The current node (None once an ending is reached)."""
+        return self.scenario.nodes.get(self.node_id)
+
+    @property
+    def ending_id(self) -> str | None:
+        """The ending reached, if any."""
+        return self.node_id if self.node_id in self.scenario.endings else None
+
+    @property
+    def ending(self) -> Ending | None:
+        """The ending reached, if any."""
+        return self.scenario.endings.get(self.node_id)
+
+    @property
+    def visited(self) -> Counter[str]:
+        """Nodes and endings entered so far, with how often (read by ``visited(node)``)."""
+        return self.visits
+
+    @property
+    def history(self) -> tuple[Turn, ...]:
+        """Every turn played, in order."""
+        return tuple(self._history)
+
+    @property
+    def is_over(self) -> bool:
+        """True at an ending, or at a node where no reply's ``if`` holds."""
+        return self.ending_id is not None or not self.choices()
+
+    @property
+    def is_stuck(self) -> bool:
+        """True at a node where no reply can be offered (a scenario defect)."""
+        return self.ending_id is None and not self.choices()
+
+    def choices(self) -> list[Offered]:
+        """The replies on offer at the current node, after their ``if`` conditions."""
+        node = self.node
+        if node is None:
+            return []
+        offered = [(i, c) for i, c in enumerate(node.choices)
+                   if c.when is None or c.when.holds(self)]
+        return [Offered(n, i, c) for n, (i, c) in enumerate(offered, start=1)]
+
+    # --- what front ends call -------------------------------------------------------
+
+    def choose(self, which: int | str) -> Turn:
+        """Give a reply: an ``int`` is a 0-based position in :meth:`choices`, a ``str`` an id."""
+        offered = self.choices()
+        if self.ending_id is not None:
+            raise ChoiceError("the conversation is already over")
+        if not offered:
+            raise ChoiceError(f"no reply can be offered at node '{self.node_id}'")
+        if isinstance(which, int) and not isinstance(which, bool):
+            if not 0 <= which < len(offered):
+                raise ChoiceError(f"there is no reply {which + 1}; "
+                                  f"choose 1 to {len(offered)}")
+            pick = offered[which]
+        else:
+            matches = [o for o in offered if o.choice.id == which]
+            if not matches:
+                ids = ", ".join(o.choice.id or str(o.number) for o in offered)
+                raise ChoiceError(f"reply '{which}' is not on offer at node "
+                                  f"'{self.node_id}' (offered: {ids})")
+            pick = matches[0]
+        return self._apply(pick, offered)
+
+    def answer(self, token: int | str) -> Turn:
+        """Give a reply named as in a play plan: a number is 1-based among those offered."""
+        if isinstance(token, int) and not isinstance(token, bool):
+            return self.choose(token - 1)
+        token = str(token).strip()
+        if token.isdigit():
+            return self.choose(int(token) - 1)
+        return self.choose(token)
+
+    def _apply(self, pick: Offered, offered: list[Offered]) -> Turn:
+        choice, node_id = pick.choice, self.node_id
+        before = (self.emotion, self.trust)
+        self.emotion = _clamp(self.emotion + choice.effects.emotion)
+        self.trust = _clamp(self.trust + choice.effects.trust)
+        new_facts = tuple(f for f in dict.fromkeys(choice.learn) if f not in self.learned)
+        self.learned.update(new_facts)
+        self.flags.update(choice.set)
+        self.turn += 1
+        self._route = (None, "")
+        self._position.trigger(_trigger(node_id, pick.index))
+        self.visits[self.node_id] += 1
+        rule, dest = self._route
+        turn = Turn(
+            number=self.turn, node=node_id, index=pick.index, choice_id=choice.id,
+            step=choice.step, quality=choice.quality, pitfall=choice.pitfall,
+            emotion_before=before[0], trust_before=before[1],
+            emotion=self.emotion, trust=self.trust,
+            offered=tuple(o.index for o in offered), learned=new_facts,
+            rule=rule, dest=dest or self.node_id,
+        )
+        self._history.append(turn)
+        log.debug("turn %d: %s#%d → %s", turn.number, node_id, pick.index, turn.dest)
+        self._publish(ChoiceMade(turn))
+        if (self.emotion, self.trust) != before:
+            self._publish(MetersChanged(self.emotion, self.trust, self.emotion - before[0],
+                                        self.trust - before[1], self.turn))
+        for fact in new_facts:
+            self._publish(FactLearned(fact, self.turn))
+        if self.ending is not None:
+            self._publish(SessionEnded(self.ending_id, self.ending.outcome, self.turn))
+        else:
+            self._publish(NodeEntered(self.node_id, self.turn))
+            if not self.choices():
+                log.warning("no reply can be offered at node '%s'", self.node_id)
+                self._publish(SessionEnded(None, None, self.turn))
+        return turn
+
+    def _publish(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+
+def replay(scenario: Scenario, plan: Iterable[int | str], **preset: object) -> Session:
+    """A new session with the plan's replies given in order (tokens as in :meth:`answer`)."""
+    session = Session(scenario, **preset)  # type: ignore[arg-type]
+    for token in plan:
+        session.answer(token)
+    return session

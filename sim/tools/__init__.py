@@ -1,0 +1,1 @@
+"""Trainer tools: validate, test, graph, analyze and friends. Never import pygame."""
