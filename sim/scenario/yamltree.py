@@ -160,7 +160,7 @@ def read_tree(text: str, path: str) -> tuple[Tree | None, list[Problem]]:
                     problems.append(Problem(path, pos.line, pos.col, "error", "many-documents",
                                             "the file holds more than one YAML document",
                                             "one scenario per file; remove the '---' line"))
-                    break
+                    return None, problems
                 continue
             if isinstance(event, yaml.AliasEvent):
                 pos = _mark(event.start_mark)
