@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 _COMMANDS = (
     "sim.commands.play",
     "sim.commands.check",
+    "sim.records.cli",
 )
 
 

@@ -65,22 +65,33 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     """Interactive, or scripted with --choices; --json prints only the debrief JSON."""
     from sim.coach import assess
     from sim.console import PlanError, Printer, TerminalPlayer, print_debrief
-    from sim.engine import Session
 
     # With --json, stdout carries nothing but the JSON; the conversation goes to stderr.
     stream = sys.stderr if args.json else sys.stdout
     printer = Printer(stream, args.lang)
-    session = Session(scenario)
+    from sim.console.recording import begin, saved_note
+
+    scripted = args.choices is not None
+    started = begin(scenario, db=args.db, trainee=args.trainee, lang=args.lang,
+                    out=sys.stderr if scripted else stream,
+                    read=None if scripted else _reader(stream),
+                    mode="scripted" if scripted else "text", library=library_of(args))
+    if started is None:  # the records can't be used and the trainee chose not to play
+        return 2
+    session, recorder = started
     player = TerminalPlayer(session, printer, coach=args.coach)
     if args.choices is not None:
         plan = [t.strip() for t in args.choices.split(",") if t.strip()]
         try:
             player.play_plan(plan, echo=not args.json)
         except PlanError as exc:
+            recorder.abandon()  # a broken plan is not a session to continue later
             raise UsageError(f"--choices: {exc}") from None
     else:
         read = _reader(stream)
         player.play_interactive(read)
+        if note := saved_note(recorder, session, args.lang):
+            printer.line(note)
     debrief = assess(session)
     if args.json:
         json.dump(debrief.to_json(), sys.stdout, ensure_ascii=False, indent=2)

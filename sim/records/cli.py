@@ -1,0 +1,284 @@
+"""``history``, ``report``, ``export`` and ``import``: the records on the command line.
+
+Registered by ``sim.cli`` through ``register(subparsers, common)``. Exit codes: 0
+success, 1 a finding (e.g. no sessions for the trainee asked about), 2 bad usage or a
+file that cannot be read or written (the message names it). Output for people goes to
+stdout; errors to stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.records.errors import StoreError
+from sim.records.models import SessionInfo, StepMastery
+from sim.records.schema import STEPS
+from sim.records.store import Store, open_store
+
+_STATUS_ORDER = ("excellent", "done", "weak", "missed")
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``history``, ``report``, ``export`` and ``import``."""
+    h = sub.add_parser(
+        "history", parents=[common], help="past sessions, best scores and step mastery",
+        description="Past sessions, scores over time, best score per scenario and how often "
+                    "each step of the method was excellent / done / weak / missed.")
+    h.add_argument("--trainee", metavar="NAME", help="only this trainee (default: everyone)")
+    h.add_argument("--scenario", metavar="ID", help="only this scenario")
+    h.add_argument("--last", type=int, default=10, metavar="N",
+                   help="step mastery over the last N finished sessions (default 10)")
+    h.add_argument("--limit", type=int, default=20, metavar="N",
+                   help="list at most N past sessions per trainee (default 20)")
+    h.add_argument("--json", action="store_true", help="print the history as JSON")
+    h.set_defaults(handler=history)
+
+    r = sub.add_parser(
+        "report", parents=[common], help="the trainer's report (HTML or CSV)",
+        description="Writes a self-contained HTML page (progress, step mastery, where "
+                    "replies go wrong) or a CSV of every session.")
+    r.add_argument("--trainee", metavar="NAME", help="only this trainee")
+    r.add_argument("--scenario", metavar="ID", help="only this scenario")
+    r.add_argument("--format", choices=("html", "csv"), default=None,
+                   help="default: from the --out suffix, else html")
+    r.add_argument("--out", metavar="FILE", required=True, help="the file to write")
+    r.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the report (default en)")
+    r.add_argument("--last", type=int, default=10, metavar="N",
+                   help="step mastery over each trainee's last N sessions (default 10)")
+    r.set_defaults(handler=report)
+
+    e = sub.add_parser(
+        "export", parents=[common], help="write the records to a file to share",
+        description="Writes a snapshot of the records database (all trainees, or one) to "
+                    "FILE, for a trainer to 'import'.")
+    e.add_argument("--out", metavar="FILE", required=True)
+    e.add_argument("--trainee", metavar="NAME", help="only this trainee's sessions")
+    e.set_defaults(handler=export)
+
+    i = sub.add_parser(
+        "import", parents=[common], help="merge exported records into this database",
+        description="Merges other Defuse databases (from 'export', or a trainee's "
+                    "records file) into this one; importing a file twice adds nothing.")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.set_defaults(handler=import_)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"defuse: {message}", file=sys.stderr)
+    return code
+
+
+def _open(args: argparse.Namespace, *, create: bool) -> Store:
+    return open_store(getattr(args, "db", None), create=create)
+
+
+def _bad_counts(args: argparse.Namespace, *names: str) -> str | None:
+    """A usage message when a count option is below 1."""
+    for name in names:
+        if getattr(args, name) < 1:
+            return f"--{name} must be at least 1"
+    return None
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+def spark(scores: list[int]) -> str:
+    """Scores 0..100 as a row of block characters."""
+    return "".join(_BLOCKS[min(7, max(0, s * 8 // 101))] for s in scores)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _when(iso: str | None) -> str:
+    return (iso or "")[:16].replace("T", " ")
+
+
+def _mastery_line(m: StepMastery) -> str:
+    if not m.total:
+        return f"  {m.step:<10} –"
+    bar_cells = 10
+    filled = round(m.rate * bar_cells)
+    counts = " · ".join(f"{status} {getattr(m, status)}" for status in _STATUS_ORDER)
+    return (f"  {m.step:<10} {'█' * filled}{'░' * (bar_cells - filled)} "
+            f"{m.rate * 100:3.0f}%   {counts}")
+
+
+def _session_line(s: SessionInfo) -> str:
+    if s.status == "finished":
+        result = f"{s.outcome or s.ending or '?':<10} {s.score if s.score is not None else '–':>3}"
+    elif s.status == "playing":
+        result = f"{'(open)':<10} {'':>3}"
+    else:
+        result = f"{'(stopped)':<10} {'':>3}"
+    origin = f"  [from {s.origin}]" if s.origin else ""
+    return (f"  {_when(s.started_at)}  {s.scenario_id:<24} {s.mode:<8} {result}  "
+            f"{s.turns:>2} turns{origin}")
+
+
+def _history_json(store: Store, names: list[str], args: argparse.Namespace) -> dict:
+    out: dict = {"db": str(store.path), "trainees": []}
+    for name in names:
+        sessions = store.sessions(trainee=name, scenario=args.scenario, limit=args.limit)
+        out["trainees"].append({
+            "name": name,
+            "sessions": [{k: getattr(s, k) for k in (
+                "uid", "scenario_id", "lang", "mode", "started_at", "ended_at", "status",
+                "ending", "outcome", "score", "turns", "origin")} for s in sessions],
+            "scores": [s.score for s in store.progress(name, args.scenario)],
+            "best": {sid: {"score": b.score, "outcome": b.outcome, "played_at": b.played_at,
+                           "sessions": b.sessions}
+                     for sid, b in store.best_scores(name).items()
+                     if args.scenario in (None, sid)},
+            "mastery": {step: {st: getattr(m, st) for st in _STATUS_ORDER}
+                        for step, m in store.mastery(name, args.last, args.scenario).items()},
+        })
+    return out
+
+
+def history(args: argparse.Namespace) -> int:
+    """Print each trainee's past sessions, progress, best scores and step mastery."""
+    if bad := _bad_counts(args, "last", "limit"):
+        return _fail(bad)
+    try:
+        try:
+            store = _open(args, create=False)
+        except StoreError as exc:
+            if exc.kind == "missing":
+                print(f"No sessions recorded yet ({exc.path} does not exist).")
+                return 0
+            raise
+        with store:
+            known = store.trainees()
+            if args.trainee is not None:
+                from sim.records.store import normalize_name
+
+                name = normalize_name(args.trainee)
+                if name not in known:
+                    hint = f" (recorded: {', '.join(known)})" if known else ""
+                    return _fail(f"no sessions for trainee '{name}' in {store.path}{hint}", 1)
+                names = [name]
+            else:
+                names = known
+            if args.json:
+                json.dump(_history_json(store, names, args), sys.stdout, ensure_ascii=False,
+                          indent=2)
+                sys.stdout.write("\n")
+                return 0
+            if not names:
+                print(f"No sessions recorded yet in {store.path}.")
+                return 0
+            print(f"Records: {store.path}")
+            for name in names:
+                _print_trainee(store, name, args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
+    every = store.sessions(trainee=name, scenario=args.scenario)
+    done = [s for s in every if s.status == "finished"]
+    still_open = [s for s in every if s.status == "playing"]
+    print(f"\n== {name} ==  {_n(len(every), 'session')}: {len(done)} finished, "
+          f"{len(still_open)} open, {len(every) - len(done) - len(still_open)} stopped")
+    scores = [s.score for s in store.progress(name, args.scenario) if s.score is not None]
+    if scores:
+        print(f"Scores over time: {spark(scores)}  (first {scores[0]}, latest {scores[-1]}, "
+              f"best {max(scores)})")
+    best = {sid: b for sid, b in store.best_scores(name).items()
+            if args.scenario in (None, sid)}
+    if best:
+        print("Best per scenario:")
+        for sid, b in sorted(best.items()):
+            print(f"  {sid:<24} {b.score:>3}  {b.outcome or b.ending or '':<10} "
+                  f"{_when(b.played_at)[:10]}  ({b.sessions} finished)")
+    mastery = store.mastery(name, args.last, args.scenario)
+    if any(m.total for m in mastery.values()):
+        counted = max(m.total for m in mastery.values())
+        print(f"Step mastery (last {counted} finished):")
+        for step in STEPS:
+            print(_mastery_line(mastery[step]))
+    if still_open:
+        print("Unfinished (offered to continue when you next play):")
+        for s in still_open:
+            print(f"  {_when(s.started_at)}  {s.scenario_id}  after turn {s.turns}")
+    more = f", latest {args.limit}" if len(every) > args.limit else ""
+    print(f"Past sessions (newest first{more}):")
+    for s in every[: args.limit]:
+        print(_session_line(s))
+
+
+# -- report, export, import -------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write the trainer's report."""
+    from sim.records.report import write_report
+
+    out = Path(args.out)
+    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "html")
+    library = Path(args.library) if getattr(args, "library", None) else None
+    if bad := _bad_counts(args, "last"):
+        return _fail(bad)
+    try:
+        with _open(args, create=False) as store:
+            data = write_report(store, out, fmt, trainee=args.trainee,
+                                scenario=args.scenario, library=library, lang=args.lang,
+                                last=args.last)
+    except StoreError as exc:
+        if exc.kind == "missing":
+            return _fail(f"{exc.path}: no records database here (use --db PATH)")
+        return _fail(str(exc))
+    print(f"Wrote {out} ({fmt}): {len(data.trainees)} trainee(s), "
+          f"{data.session_count} finished session(s).")
+    if args.trainee is not None and not data.trainees:
+        return _fail(f"no sessions for trainee '{args.trainee}'", 1)
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write a snapshot of the records to share."""
+    from sim.records.exchange import export_db
+
+    try:
+        with _open(args, create=False) as store:
+            count = export_db(store, args.out, trainee=args.trainee)
+    except StoreError as exc:
+        if exc.kind == "missing":
+            return _fail(f"{exc.path}: no records database here (use --db PATH)")
+        return _fail(str(exc))
+    print(f"Exported {count} session(s) to {args.out}.")
+    if args.trainee is not None and count == 0:
+        return _fail(f"no sessions for trainee '{args.trainee}'", 1)
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    """Merge other databases into this one."""
+    from sim.records.exchange import import_db
+
+    code = 0
+    try:
+        store = _open(args, create=True)
+    except StoreError as exc:
+        return _fail(str(exc))
+    with store:
+        for name in args.files:
+            try:
+                result = import_db(store, name)
+            except StoreError as exc:
+                code = 2
+                _fail(str(exc))
+                continue
+            who = ", ".join(sorted(result.trainees)) or "—"
+            print(f"{name}: {result.added} added, {result.updated} updated, "
+                  f"{result.unchanged} already here (trainees: {who})")
+    return code
