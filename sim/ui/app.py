@@ -1,0 +1,581 @@
+"""The game window's main loop and entry points.
+
+One loop owns the clock. Each frame it takes the pending input (sleeping in
+``wait`` when nothing animates, so an idle window costs almost no CPU), turns events
+into intents at the edge, lets the app handle its global keys (language, full screen,
+text size, sound) and the current scene the rest, advances animations, and draws only
+when something changed or moves. The clock, the input source and the surface are
+injected, so tests step frames without sleeping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pygame
+
+from sim.ui import strings, theme
+from sim.ui.intents import Intent, Kind, translate
+from sim.ui.library import Library
+from sim.ui.portrait import PortraitCache
+from sim.ui.scene import Scene
+from sim.ui.settings import Settings, default_settings_path
+from sim.ui.sound import Sounds
+from sim.ui.text import Typesetter
+from sim.ui.widgets import Button, draw_button, panel
+
+log = logging.getLogger(__name__)
+
+FPS = 60
+MAX_DT = 0.05  # a long sleep must not make animations jump
+
+
+class Clock(Protocol):
+    """What the loop needs from a clock: ``tick`` returns milliseconds since the last."""
+
+    def tick(self, framerate: int = 0) -> int:  # pragma: no cover - protocol
+        """Wait for the frame (at most ``framerate`` per second) and return elapsed ms."""
+        ...
+
+
+class FixedClock:
+    """A clock for tests: every tick is ``ms`` milliseconds, and nothing sleeps."""
+
+    def __init__(self, ms: int = 16) -> None:
+        self.ms = ms
+        self.ticks = 0
+
+    def tick(self, framerate: int = 0) -> int:
+        """Advance one frame."""
+        self.ticks += 1
+        return self.ms
+
+
+class Input(Protocol):
+    """Where events come from."""
+
+    def poll(self) -> list[pygame.event.Event]:  # pragma: no cover - protocol
+        """Pending events, without waiting."""
+        ...
+
+    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:  # pragma: no cover
+        """Block until an event arrives or ``timeout_ms`` passes."""
+        ...
+
+
+class PygameInput:
+    """The real event queue."""
+
+    def poll(self) -> list[pygame.event.Event]:
+        """Pending events."""
+        return pygame.event.get()
+
+    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:
+        """Sleep in SDL until something happens (this is what keeps idle CPU near zero)."""
+        first = pygame.event.wait(max(1, timeout_ms))
+        events = [first] if first.type != pygame.NOEVENT else []
+        return events + pygame.event.get()
+
+
+class ScriptedInput:
+    """Events supplied by a test; ``wait`` never blocks."""
+
+    def __init__(self) -> None:
+        self.queue: list[pygame.event.Event] = []
+
+    def push(self, *events: pygame.event.Event) -> None:
+        """Queue events for the next frame."""
+        self.queue.extend(events)
+
+    def poll(self) -> list[pygame.event.Event]:
+        """Everything queued."""
+        out, self.queue = self.queue, []
+        return out
+
+    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:
+        """Same as poll: tests never sleep."""
+        return self.poll()
+
+
+class Toast:
+    """A short notice at the bottom of the window that fades away."""
+
+    def __init__(self, text: str, seconds: float = 1.8) -> None:
+        self.text = text
+        self.left = seconds
+
+
+class Confirm:
+    """A modal question (e.g. leaving mid-session): Enter/Y = yes, Esc/N = no."""
+
+    def __init__(
+        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None]
+    ) -> None:
+        self.title, self.body, self.yes, self.no = title, body, yes, no
+        self.on_yes = on_yes
+
+    def layout(self, app: App) -> tuple[pygame.Rect, Button, Button]:
+        """The dialog box and its two buttons."""
+        ts = app.ts
+        w, h = app.size
+        bw = min(w - 40, max(420, int(w * 0.42)))
+        inner = bw - 48
+        th = ts.text_height(self.title, "h2", inner, True)
+        bh_text = ts.text_height(self.body, "body", inner)
+        btn_h = ts.line_height("body") + 16
+        bh = 24 + th + 12 + bh_text + 24 + btn_h + 24
+        box = pygame.Rect(0, 0, bw, min(h - 40, bh))
+        box.center = (w // 2, h // 2)
+        yes_w = max(120, ts.measure(self.yes, "body") + 70)
+        no_w = max(120, ts.measure(self.no, "body") + 70)
+        yes = Button(pygame.Rect(0, 0, yes_w, btn_h), self.yes, "yes", "Enter", primary=True)
+        no = Button(pygame.Rect(0, 0, no_w, btn_h), self.no, "no", "Esc")
+        yes.rect.bottomright = (box.right - 24, box.bottom - 24)
+        no.rect.bottomright = (yes.rect.x - 12, box.bottom - 24)
+        return box, yes, no
+
+    def draw(self, surface: pygame.Surface, app: App, hover: tuple[int, int] | None) -> None:
+        """Dim the scene and draw the dialog."""
+        shade = pygame.Surface(app.size, pygame.SRCALPHA)
+        shade.fill(theme.OVERLAY)
+        surface.blit(shade, (0, 0))
+        box, yes, no = self.layout(app)
+        panel(surface, box, radius=14)
+        inner = pygame.Rect(box.x + 24, box.y + 24, box.width - 48, box.height - 48)
+        th = app.ts.draw_wrapped(surface, self.title, inner, "h2", theme.INK, True)
+        body = pygame.Rect(inner.x, inner.y + th + 12, inner.width, yes.rect.y - inner.y - th - 12)
+        app.ts.draw_wrapped(surface, self.body, body, "body", theme.INK_SOFT)
+        draw_button(surface, app.ts, yes, yes.hit(hover))
+        draw_button(surface, app.ts, no, no.hit(hover))
+
+
+class App:
+    """The game: global state shared by the scenes, and the main loop."""
+
+    def __init__(
+        self,
+        *,
+        library: Path,
+        lang: str | None = None,
+        trainee: str | None = None,
+        coach: bool | None = None,
+        db: Path | None = None,
+        surface: pygame.Surface | None = None,
+        clock: Clock | None = None,
+        source: Input | None = None,
+        settings_path: Path | None = None,
+        store: Any = None,
+        use_records: bool = True,
+    ) -> None:
+        self.settings_path = settings_path or default_settings_path(db)
+        self.settings = Settings.load(self.settings_path)
+        if lang in strings.LANGS:
+            self.settings.lang = lang
+        if trainee:
+            self.settings.trainee = trainee
+        if coach is not None:
+            self.settings.coach = coach
+        self.window = surface is None
+        if surface is None:
+            surface = open_window(strings.t("window_title", self.settings.lang))
+        self.surface = surface
+        self.clock: Clock = clock or pygame.time.Clock()
+        self.source: Input = source or PygameInput()
+        self.ts = Typesetter(text_scale=self.settings.text_scale)
+        self.ts.set_window(self.surface.get_size())
+        self.portraits = PortraitCache()
+        self.sounds = Sounds(self.settings.sound)
+        self.library = Library(library)
+        self.store = store
+        self.store_error: str | None = None
+        if store is None and use_records:
+            self.store = open_records(db, self)
+        self.scenes: list[Scene] = []
+        self.confirm: Confirm | None = None
+        self.toast: Toast | None = None
+        self.running = True
+        self.dirty = True
+        self.hover: tuple[int, int] | None = None
+        self.fullscreen = False
+        self.frames_drawn = 0
+        self.exit_code = 0
+
+    # -- language and text ---------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        """The current language code."""
+        return self.settings.lang
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The drawing surface's size."""
+        return self.surface.get_size()
+
+    def t(self, key: str, **values: object) -> str:
+        """A UI string in the current language."""
+        return strings.t(key, self.lang, **values)
+
+    def tx(self, text: object) -> str:
+        """Scenario text (a str or a language map) in the current language."""
+        if text is None:
+            return ""
+        from sim.scenario import text_of
+
+        return text_of(text, self.lang)  # type: ignore[arg-type]
+
+    def save_settings(self) -> None:
+        """Persist preferences."""
+        self.settings.save(self.settings_path)
+
+    # -- scenes --------------------------------------------------------------------------
+
+    @property
+    def scene(self) -> Scene:
+        """The current scene."""
+        return self.scenes[-1]
+
+    def push(self, scene: Scene) -> None:
+        """Show ``scene`` on top of the current one (Esc comes back)."""
+        if self.scenes:
+            self.scene.leave()
+        self.scenes.append(scene)
+        scene.enter()
+        self.dirty = True
+
+    def pop(self) -> None:
+        """Go back to the previous scene (quit when there is none)."""
+        self.scene.leave()
+        self.scenes.pop()
+        if not self.scenes:
+            self.running = False
+            return
+        self.scene.enter()
+        self.dirty = True
+
+    def replace(self, scene: Scene) -> None:
+        """Swap the current scene for ``scene``."""
+        self.scene.leave()
+        self.scenes[-1] = scene
+        scene.enter()
+        self.dirty = True
+
+    def back_to_root(self) -> None:
+        """Back to the first scene (the menu)."""
+        while len(self.scenes) > 1:
+            self.scenes.pop().leave()
+        self.scene.enter()
+        self.dirty = True
+
+    def ask(self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None]) -> None:
+        """Show a modal yes/no question."""
+        self.confirm = Confirm(title, body, yes, no, on_yes)
+        self.dirty = True
+
+    def notify(self, text: str) -> None:
+        """Show a short notice."""
+        self.toast = Toast(text)
+        self.dirty = True
+
+    def quit(self) -> None:
+        """End the main loop."""
+        self.running = False
+
+    # -- the loop ------------------------------------------------------------------------
+
+    @property
+    def animating(self) -> bool:
+        """True while the scene or a notice moves."""
+        return (bool(self.scenes) and self.scene.animating) or self.toast is not None
+
+    def frame(self) -> bool:
+        """Run one iteration: input, update, draw if needed. Returns False when done."""
+        busy = self.dirty or self.animating
+        if busy:
+            events = self.source.poll()
+            dt = self.clock.tick(FPS) / 1000
+        else:
+            wake = self.scene.next_wake() if self.scenes else None
+            timeout = 1000 if wake is None else max(1, int(wake * 1000))
+            events = self.source.wait(timeout)
+            dt = self.clock.tick(0) / 1000
+        self.process(events)
+        self.update(min(MAX_DT, max(0.0, dt)))
+        if self.dirty or self.animating:
+            self.draw()
+        return self.running
+
+    def process(self, events: list[pygame.event.Event]) -> None:
+        """Translate events and dispatch the intents."""
+        for event in events:
+            text_mode = bool(self.scenes) and self.scene.wants_text and self.confirm is None
+            for intent in translate(event, text_mode):
+                self.dispatch(intent)
+
+    def dispatch(self, intent: Intent) -> None:
+        """Handle global intents, then the modal dialog or the scene."""
+        kind = intent.kind
+        if kind is not Kind.POINTER:
+            self.dirty = True
+        if kind is Kind.QUIT:
+            self.quit()
+            return
+        if kind in (Kind.RESIZE, Kind.EXPOSE):
+            self.resized(intent.value if kind is Kind.RESIZE else None)
+            return
+        if kind is Kind.LANG:
+            self.settings.lang = "zh" if self.lang == "en" else "en"
+            self.save_settings()
+            self.set_window_title()
+            self.notify(self.t("toast_lang"))
+            return
+        if kind is Kind.FULLSCREEN:
+            self.toggle_fullscreen()
+            return
+        if kind in (Kind.BIGGER, Kind.SMALLER):
+            self.change_text_scale(1 if kind is Kind.BIGGER else -1)
+            return
+        if kind is Kind.MUTE:
+            self.settings.sound = self.sounds.enabled = not self.sounds.enabled
+            self.save_settings()
+            self.notify(self.t("toast_sound_on" if self.sounds.enabled else "toast_sound_off"))
+            return
+        if kind is Kind.POINTER and intent.pos != self.hover:
+            self.hover = intent.pos
+            self.dirty = True
+        if self.confirm is not None:
+            self.handle_confirm(intent)
+            return
+        if self.scenes:
+            self.scene.handle(intent)
+
+    def handle_confirm(self, intent: Intent) -> None:
+        """Answer the modal question."""
+        confirm = self.confirm
+        assert confirm is not None
+        _, yes, no = confirm.layout(self)
+        said_yes = intent.kind is Kind.CONFIRM or (
+            intent.kind is Kind.HOTKEY and intent.value == "y"
+        ) or (intent.kind is Kind.CLICK and yes.hit(intent.pos))
+        said_no = intent.kind is Kind.BACK or (
+            intent.kind is Kind.HOTKEY and intent.value == "n"
+        ) or (intent.kind is Kind.CLICK and no.hit(intent.pos))
+        if said_yes:
+            self.confirm = None
+            self.sounds.play("click")
+            confirm.on_yes()
+        elif said_no:
+            self.confirm = None
+
+    def update(self, dt: float) -> None:
+        """Advance animations."""
+        if self.scenes:
+            self.scene.update(dt)
+        if self.toast is not None:
+            self.toast.left -= dt
+            if self.toast.left <= 0:
+                self.toast = None
+                self.dirty = True
+
+    def draw(self) -> None:
+        """Draw the current scene, the modal dialog and the notice, then present."""
+        surface = self.surface
+        if self.scenes:
+            self.scene.draw(surface)
+        if self.confirm is not None:
+            self.confirm.draw(surface, self, self.hover)
+        if self.toast is not None:
+            self.draw_toast(surface, self.toast)
+        if self.window:
+            pygame.display.flip()
+        self.dirty = False
+        self.frames_drawn += 1
+
+    def draw_toast(self, surface: pygame.Surface, toast: Toast) -> None:
+        """The notice, centred near the bottom."""
+        ts = self.ts
+        w, h = self.size
+        text = ts.fit(toast.text, "body", w - 80)
+        tw = ts.measure(text, "body")
+        box = pygame.Rect(0, 0, tw + 40, ts.line_height("body") + 16)
+        box.midbottom = (w // 2, h - ts.line_height("small") - 24)
+        alpha = int(255 * min(1.0, toast.left / 0.4))
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        pygame.draw.rect(layer, (*theme.INK, min(225, alpha)), layer.get_rect(),
+                         border_radius=box.h // 2)
+        label = ts.render(text, "body", (255, 255, 255))
+        label.set_alpha(alpha)
+        layer.blit(label, label.get_rect(center=(box.w // 2, box.h // 2)))
+        surface.blit(layer, box)
+
+    def draw_footer(self, surface: pygame.Surface, hint: str) -> int:
+        """The key hints along the bottom (scene keys left, global keys right); returns
+        the y where the footer starts."""
+        ts = self.ts
+        w, h = self.size
+        lh = ts.line_height("tiny")
+        y = h - lh - 10
+        pygame.draw.line(surface, theme.LINE, (0, y - 6), (w, y - 6))
+        glob = self.t("hints_global")
+        gw = ts.measure(glob, "tiny")
+        left_w = w - 40
+        if ts.measure(hint, "tiny") + gw + 60 <= w:
+            ts.draw(surface, glob, (w - 20, y), "tiny", theme.INK_FAINT, anchor="topright")
+            left_w = w - gw - 60
+        ts.draw(surface, hint, (20, y), "tiny", theme.INK_SOFT, max_width=left_w)
+        return y - 6
+
+    # -- window --------------------------------------------------------------------------
+
+    def resized(self, size: tuple[int, int] | None) -> None:
+        """Keep the window at least the minimum size and re-fit the type."""
+        if self.window and size is not None:
+            w, h = size
+            mw, mh = theme.MIN_SIZE
+            if w < mw or h < mh:
+                self.surface = pygame.display.set_mode((max(w, mw), max(h, mh)), pygame.RESIZABLE)
+        if self.window:
+            self.surface = pygame.display.get_surface() or self.surface
+        self.ts.set_window(self.size)
+        self.dirty = True
+
+    def set_surface(self, surface: pygame.Surface) -> None:
+        """Draw into another surface (tests use it to try window sizes)."""
+        self.surface = surface
+        self.ts.set_window(self.size)
+        self.dirty = True
+
+    def toggle_fullscreen(self) -> None:
+        """F11: full screen (desktop resolution) and back."""
+        if not self.window:
+            self.notify(self.t("toast_no_fullscreen"))
+            return
+        try:
+            win = pygame.Window.from_display_module()
+            if self.fullscreen:
+                win.set_windowed()
+            else:
+                win.set_fullscreen(desktop=True)
+            self.fullscreen = not self.fullscreen
+        except (pygame.error, AttributeError) as exc:
+            log.info("full screen unavailable: %s", exc)
+            self.notify(self.t("toast_no_fullscreen"))
+        self.resized(None)
+
+    def change_text_scale(self, step: int) -> None:
+        """Ctrl + / Ctrl -: the next text scale up or down."""
+        scales = theme.TEXT_SCALES
+        now = min(range(len(scales)), key=lambda i: abs(scales[i] - self.settings.text_scale))
+        new = scales[max(0, min(len(scales) - 1, now + step))]
+        self.settings.text_scale = new
+        self.ts.text_scale = new
+        self.save_settings()
+        self.notify(self.t("toast_text_size", pct=round(new * 100)))
+
+    def set_window_title(self) -> None:
+        """Window caption in the current language."""
+        if self.window:
+            pygame.display.set_caption(self.t("window_title"))
+
+    def run(self) -> int:
+        """The main loop; returns the exit code."""
+        from sim.ui.scenes.menu import MenuScene
+
+        if not self.scenes:
+            self.push(MenuScene(self))
+        while self.frame():
+            pass
+        self.save_settings()
+        return self.exit_code
+
+
+def open_window(title: str) -> pygame.Surface:
+    """Open the resizable game window at the default size."""
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_caption(title)
+    surface = pygame.display.set_mode(theme.DEFAULT_SIZE, pygame.RESIZABLE)
+    # Older SDL has no minimum size; resized() enforces it instead.
+    with contextlib.suppress(pygame.error, AttributeError):
+        pygame.Window.from_display_module().minimum_size = theme.MIN_SIZE
+    pygame.key.set_repeat(400, 40)
+    return surface
+
+
+def open_records(db: Path | None, app: App | None = None) -> Any:
+    """Open the records store; None (play unrecorded) when it cannot be used."""
+    try:
+        from sim.records import StoreError, open_store
+    except ImportError:  # pragma: no cover - records not installed
+        return None
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        log.warning("playing without records: %s", exc)
+        if app is not None:
+            app.store_error = str(exc)
+        return None
+
+
+def display_available() -> bool:
+    """True when pygame can open a display with the current SDL video driver."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    no_server = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not driver and sys.platform.startswith("linux") and no_server:
+        return False  # SDL would fail anyway; don't pay for trying
+    was_init = pygame.display.get_init()
+    try:
+        pygame.display.init()
+        ok = pygame.display.get_num_displays() > 0
+    except pygame.error:
+        return False
+    finally:
+        if not was_init and pygame.display.get_init():
+            pygame.display.quit()
+    return ok
+
+
+def run(
+    *,
+    library: Path,
+    scenario: Path | None = None,
+    lang: str = "en",
+    trainee: str | None = None,
+    coach: bool = True,
+    db: Path | None = None,
+    at: str | None = None,
+) -> int:
+    """Open the game window: at the menu, or at the case brief of ``scenario``.
+
+    ``library`` is the scenario folder shown in the menu; ``lang`` ``"en"`` or ``"zh"``;
+    ``trainee`` presets the name; ``coach`` False plays in exam mode; ``db`` the records
+    database (default: ``$DEFUSE_DB`` or the user data directory); ``at`` (with
+    ``scenario``) starts play at that node, to preview a scenario being written.
+    Returns the process exit code (0, or 2 when the scenario cannot be loaded).
+    """
+    started = time.perf_counter()
+    pygame.display.init()
+    pygame.font.init()
+    app = App(library=Path(library), lang=lang, trainee=trainee, coach=coach, db=db)
+    from sim.ui.scenes.menu import MenuScene
+
+    app.push(MenuScene(app))
+    if scenario is not None:
+        from sim.ui.scenes.brief import open_scenario_file
+
+        if not open_scenario_file(app, Path(scenario), at=at):
+            pygame.quit()
+            return 2
+    app.frame()
+    log.info("first frame after %.3f s", time.perf_counter() - started)
+    code = app.run()
+    pygame.quit()
+    return code

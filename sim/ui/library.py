@@ -1,0 +1,57 @@
+"""The scenario library as the menu shows it: loaded scenarios, and how many failed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.scenario import Scenario, ScenarioError, find_scenarios, load_scenario
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One playable scenario of the library."""
+
+    path: Path
+    scenario: Scenario
+
+    @property
+    def id(self) -> str:
+        """The scenario id."""
+        return self.scenario.id
+
+
+class Library:
+    """Scenarios of a folder, loaded once (``reload`` picks up edits)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.entries: list[Entry] = []
+        self.failed: list[Path] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)load every scenario file of the folder; broken files are counted, not shown."""
+        entries: list[Entry] = []
+        failed: list[Path] = []
+        paths = find_scenarios(self.folder) if self.folder.is_dir() else []
+        for path in paths:
+            try:
+                entries.append(Entry(path, load_scenario(path)))
+            except (ScenarioError, OSError) as exc:
+                log.warning("skipping %s: %s", path, exc)
+                failed.append(path)
+        entries.sort(key=lambda e: (e.scenario.difficulty, e.id))
+        self.entries, self.failed = entries, failed
+
+    def add(self, path: Path, scenario: Scenario) -> Entry:
+        """Make a scenario loaded from elsewhere (``play PATH``) part of the list."""
+        for entry in self.entries:
+            if entry.path.resolve() == path.resolve():
+                return entry
+        entry = Entry(path, scenario)
+        self.entries.append(entry)
+        return entry

@@ -1,0 +1,222 @@
+"""The case brief: the briefing, who the customer is, the trainee's authority; start."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from sim.ui import theme
+from sim.ui.doc import Doc, Heading, Para, Spacer
+from sim.ui.intents import Intent, Kind
+from sim.ui.library import Entry
+from sim.ui.portrait import Look, Mood
+from sim.ui.scene import Scene
+from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
+
+log = logging.getLogger(__name__)
+
+_SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]?")
+_AUTHORITY_WORDS = (
+    "you may", "you can", "you are allowed", "authority", "without asking", "budget",
+    "approve", "approval", "you cannot", "you can't", "escalate", "supervisor",
+    "你可以", "权限", "请示", "额度", "审批", "不能", "主管", "无需", "不用",
+)
+
+
+def authority_of(briefing: str) -> list[str]:
+    """Sentences of a briefing that state what the trainee may decide (pure)."""
+    out = []
+    for m in _SENTENCE.finditer(briefing):
+        sentence = m.group(0).strip()
+        if sentence and any(w in sentence.lower() for w in _AUTHORITY_WORDS):
+            out.append(sentence)
+    return out
+
+
+def open_scenario_file(app: Any, path: Path, at: str | None = None) -> bool:
+    """Load a scenario file and show its brief (or, with ``at``, play from that node)."""
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(path)
+    except (ScenarioError, OSError) as exc:
+        log.error("cannot open %s: %s", path, exc)
+        return False
+    entry = app.library.add(path, scenario)
+    if at is not None:
+        return start_play(app, entry, at=at, replace=False)
+    app.push(BriefScene(app, entry))
+    return True
+
+
+def start_play(app: Any, entry: Entry, at: str | None = None, replace: bool = True) -> bool:
+    """Start a new session of ``entry`` (recorded unless previewing from a node)."""
+    from sim.engine import ChoiceError, Session
+    from sim.ui.scenes.play import PlayScene
+
+    try:
+        session = Session(entry.scenario, start=at)
+    except ChoiceError as exc:
+        app.notify(str(exc))
+        return False
+    recorder = None
+    if app.store is not None and at is None and app.settings.trainee:
+        try:
+            mode = "coach" if app.settings.coach else "exam"
+            recorder = app.store.start(app.settings.trainee, entry.scenario, app.lang, mode)
+            recorder.attach(session)
+        except Exception as exc:  # play on without recording
+            log.warning("not recording this session: %s", exc)
+            recorder = None
+    scene = PlayScene(app, entry, session, recorder)
+    if replace:
+        app.replace(scene)
+    else:
+        app.push(scene)
+    return True
+
+
+class BriefScene(Scene):
+    """Read the case, then start."""
+
+    name = "brief"
+
+    def __init__(self, app: Any, entry: Entry) -> None:
+        super().__init__(app)
+        self.entry = entry
+        self.scroll = Scroll()
+        self._docs: dict[str, Doc] = {}
+
+    def doc(self) -> Doc:
+        """The brief's text blocks in the current language (memoised)."""
+        lang = self.app.lang
+        if lang not in self._docs:
+            s = self.entry.scenario
+            briefing = self.tx(s.briefing)
+            blocks = [Heading(self.t("case_brief"), "h3"), Para(briefing)]
+            authority = authority_of(briefing)
+            if authority:
+                blocks += [Spacer(0.6), Heading(self.t("your_authority"), "h3")]
+                blocks += [Para(a, color=theme.ACCENT_DARK) for a in authority]
+            self._docs[lang] = Doc(blocks, gap=8)
+        return self._docs[lang]
+
+    def layout(self) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect, list[Button], int]:
+        """Portrait column, text view, header, buttons, footer y."""
+        ts = self.app.ts
+        w, h = self.app.size
+        pad = 24
+        footer = h - ts.line_height("tiny") - 16
+        bh = ts.line_height("body") + 16
+        header_h = ts.text_height(self.tx(self.entry.scenario.title), "h1", w - 2 * pad, True)
+        header = pygame.Rect(pad, pad, w - 2 * pad, header_h + 8)
+        col_w = max(220, min(360, int(w * 0.28)))
+        body_top = header.bottom + 12
+        left = pygame.Rect(pad, body_top, col_w, footer - pad - bh - 12 - body_top)
+        view = pygame.Rect(left.right + pad, body_top, w - left.right - 2 * pad,
+                           left.height)
+        start_w = max(160, ts.measure(self.t("start"), "body") + 90)
+        back_w = max(140, ts.measure(self.t("back"), "body") + 80)
+        start = Button(pygame.Rect(0, 0, start_w, bh), self.t("start"), "start", "Enter",
+                       primary=True)
+        start.rect.bottomright = (w - pad, footer - 12)
+        back = Button(pygame.Rect(0, 0, back_w, bh), self.t("back"), "back", "Esc")
+        back.rect.bottomright = (start.rect.x - 12, footer - 12)
+        mode_label = self.t("mode_coach" if self.app.settings.coach else "mode_exam")
+        mode = Button(pygame.Rect(pad, 0, max(140, ts.measure(mode_label, "small") + 70), bh),
+                      mode_label, "mode", "C")
+        mode.rect.bottom = footer - 12
+        return left, view, header, [start, back, mode], footer
+
+    def handle(self, intent: Intent) -> None:
+        super().handle(intent)
+        k = intent.kind
+        _, view, _, buttons, _ = self.layout()
+        if k is Kind.CONFIRM:
+            self.start()
+        elif k is Kind.BACK:
+            self.app.pop()
+        elif k is Kind.HOTKEY and intent.value == "c":
+            self.app.settings.coach = not self.app.settings.coach
+            self.app.save_settings()
+        elif k is Kind.CLICK:
+            for b in buttons:
+                if b.hit(intent.pos):
+                    self.app.sounds.play("click")
+                    if b.action == "start":
+                        self.start()
+                    elif b.action == "back":
+                        self.app.pop()
+                    else:
+                        self.app.settings.coach = not self.app.settings.coach
+                        self.app.save_settings()
+                    return
+        elif k is Kind.SCROLL:
+            self.scroll.by(intent.value * self.app.ts.line_height("body"))
+        elif k in (Kind.UP, Kind.DOWN):
+            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
+        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
+            self.scroll.by((1 if k is Kind.PAGE_DOWN else -1) * view.height * 0.9)
+
+    def start(self) -> None:
+        """Begin play."""
+        self.app.sounds.play("click")
+        start_play(self.app, self.entry)
+
+    def update(self, dt: float) -> None:
+        _, view, _, _, _ = self.layout()
+        self.scroll.set_extent(self.doc().height(self.app.ts, view.width), view.height)
+        self.scroll.update(dt)
+
+    @property
+    def animating(self) -> bool:
+        return self.scroll.animating
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        ts = app.ts
+        s = self.entry.scenario
+        surface.fill(theme.BG)
+        left, view, header, buttons, _ = self.layout()
+        ts.draw_wrapped(surface, self.tx(s.title), header, "h1", theme.INK, True)
+        # The customer: portrait at their starting mood, name, role, starting meters.
+        panel(surface, left, radius=14)
+        inner = left.inflate(-24, -24)
+        text_h = (ts.text_height(self.tx(s.customer.name), "h3", inner.width, True)
+                  + ts.text_height(self.tx(s.customer.role), "small", inner.width)
+                  + ts.text_height(self.start_text(), "tiny", inner.width) + 24)
+        side = max(40, min(inner.width, inner.height - text_h - ts.line_height("small")))
+        pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
+        look = Look.from_mapping(s.customer.look)
+        mood = Mood(s.customer.emotion, s.customer.trust)
+        surface.blit(app.portraits.get(pr.size, mood, look), pr)
+        y = pr.bottom + 12
+        ts.draw(surface, self.t("customer"), (inner.x, y), "tiny", theme.INK_FAINT,
+                max_width=inner.width)
+        y += ts.line_height("tiny")
+        y += ts.draw_wrapped(surface, self.tx(s.customer.name),
+                             pygame.Rect(inner.x, y, inner.width, inner.bottom - y), "h3",
+                             theme.INK, True)
+        y += ts.draw_wrapped(surface, self.tx(s.customer.role),
+                             pygame.Rect(inner.x, y, inner.width, inner.bottom - y), "small",
+                             theme.INK_SOFT)
+        ts.draw_wrapped(surface, self.start_text(),
+                        pygame.Rect(inner.x, y + 6, inner.width, inner.bottom - y - 6), "tiny",
+                        theme.INK_SOFT)
+        # The briefing.
+        panel(surface, view, radius=14)
+        text_view = view.inflate(-40, -32)
+        self.doc().draw(surface, ts, text_view, self.scroll.offset)
+        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
+        for b in buttons:
+            draw_button(surface, ts, b, b.hit(app.hover))
+        app.draw_footer(surface, self.t("brief_keys"))
+
+    def start_text(self) -> str:
+        """The starting meters, in words."""
+        c = self.entry.scenario.customer
+        return self.t("start_values", emotion=c.emotion, trust=c.trust)

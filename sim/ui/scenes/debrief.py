@@ -1,0 +1,259 @@
+"""The debrief: outcome, score and how it was made, the five steps, pitfalls, better
+replies, facts, and the meters over the turns. Replay, review, or back to the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from sim.coach import STEP_ADVICE, assess
+from sim.scenario import STEPS
+from sim.ui import theme
+from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, Table
+from sim.ui.intents import Intent, Kind
+from sim.ui.library import Entry
+from sim.ui.scene import Scene
+from sim.ui.widgets import Button, Scroll, chip, draw_button, draw_scrollbar, panel
+
+
+def signed(n: int) -> str:
+    """+5 / -3 / 0."""
+    return f"+{n}" if n > 0 else str(n)
+
+
+class DebriefScene(Scene):
+    """What went well, what went wrong, what to say instead."""
+
+    name = "debrief"
+
+    def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None) -> None:
+        super().__init__(app)
+        self.entry = entry
+        self.scenario = entry.scenario
+        self.session = session
+        self.recorder = recorder
+        self.debrief = getattr(recorder, "debrief", None) or assess(session)
+        self.coach_mode = app.settings.coach
+        self.scroll = Scroll()
+        self._docs: dict[str, Doc] = {}
+
+    # -- content -----------------------------------------------------------------------------
+
+    def quote(self, text: Any) -> str:
+        """Scenario text in quotation marks of the current language."""
+        t = self.tx(text)
+        return f"“{t}”"
+
+    def doc(self) -> Doc:
+        """The debrief as blocks in the current language (memoised)."""
+        lang = self.app.lang
+        if lang in self._docs:
+            return self._docs[lang]
+        d = self.debrief
+        s = self.scenario
+        t = self.t
+        blocks: list[Block] = []
+        ending = s.endings.get(d.ending_id) if d.ending_id else None
+        if ending is not None:
+            blocks.append(Para(self.tx(ending.title), "h2", theme.INK, bold=True))
+            if ending.say:
+                blocks.append(Bubble(self.tx(s.customer.name), self.tx(ending.say),
+                                     theme.CUSTOMER_BUBBLE, theme.EMOTION))
+            if ending.epilogue:
+                blocks.append(Para(self.tx(ending.epilogue), "body", theme.INK_SOFT))
+        blocks.append(Para(t("final_meters", emotion=d.emotion, trust=d.trust), "small",
+                           theme.INK_SOFT))
+        # Score parts.
+        blocks += [Spacer(0.5), Heading(t("how_scored"), "h3")]
+        rows = [[Cell(self.tx(p.label)), Cell(t("points", points=_num(p.points), max=p.maximum),
+                                              bold=True)] for p in d.parts]
+        rows.append([Cell(t("score"), bold=True), Cell(t("points", points=d.score, max=100),
+                                                       theme.ACCENT_DARK, bold=True)])
+        blocks.append(Table([], [3, 1], rows))
+        blocks.append(Para(self.tx(d.scoring), "tiny", theme.INK_SOFT))
+        # The five steps.
+        blocks += [Spacer(0.5), Heading(t("five_steps"), "h3")]
+        turns = {tr.number: tr for tr in d.turns}
+        rows = []
+        for step in STEPS:
+            res = d.steps[step]
+            yours = [self.quote(turns[n].reply) for n in res.turns if n in turns]
+            better = []
+            for n in res.turns:
+                tr = turns.get(n)
+                if tr is not None and tr.better is not None:
+                    better.append(self.quote(tr.better.reply))
+            if res.status == "missed":
+                better = [self.tx(STEP_ADVICE[step])]
+            refs = ", ".join(t("turn_ref", n=n) for n in res.turns) or t("no_turns")
+            rows.append([
+                Cell(t(f"step_{step}"), bold=True),
+                Cell(t(f"s_{res.status}"), theme.STATUS_COLORS[res.status], chip=True),
+                Cell(refs, theme.INK_SOFT),
+                Cell("\n".join(yours) or t("no_turns")),
+                Cell("\n".join(better) or t("no_turns"), theme.GOOD if better else theme.INK_FAINT),
+            ])
+        blocks.append(Table([t("col_step"), t("col_status"), t("col_turns"), t("col_yours"),
+                             t("col_better")], [1.3, 1.0, 0.8, 3.0, 3.0], rows))
+        if d.order_problems:
+            blocks += [Spacer(0.5), Heading(t("order_title"), "h3")]
+            blocks += [Para(self.tx(p.message), "body", theme.WARN) for p in d.order_problems]
+        # Pitfalls.
+        blocks += [Spacer(0.5), Heading(t("pitfalls"), "h3")]
+        if not d.pitfalls:
+            blocks.append(Para(t("no_pitfalls"), "body", theme.GOOD))
+        for p in d.pitfalls:
+            head = f"{t('at_turn', n=p.turn)} · {t('p_' + p.pitfall)}"
+            blocks.append(Para(head, "small", theme.WARN, bold=True))
+            blocks.append(Para(self.quote(p.reply), "body", theme.INK, indent=14))
+            if p.why:
+                blocks.append(Para(self.tx(p.why), "small", theme.INK_SOFT, indent=14))
+        # Better replies.
+        if d.missed:
+            blocks += [Spacer(0.5), Heading(t("missed_title"), "h3")]
+            for tr in d.missed:
+                b = tr.better
+                blocks.append(Para(t("at_turn", n=tr.number), "small", theme.INK_SOFT, bold=True))
+                blocks.append(Para(f"{t('you_said')}: {self.quote(tr.reply)}", "body",
+                                   theme.INK_SOFT, indent=14))
+                effect = t("effect", emotion=signed(b.emotion_delta), trust=signed(b.trust_delta))
+                blocks.append(Para(f"{t('better')}: {self.quote(b.reply)}  ({effect})", "body",
+                                   theme.GOOD, indent=14))
+                if b.why:
+                    blocks.append(Para(self.tx(b.why), "small", theme.INK_SOFT, indent=14))
+        # Facts.
+        blocks += [Spacer(0.5), Heading(t("facts_title"), "h3")]
+        learned = [self.tx(s.facts.get(f, f)) for f in d.facts_learned]
+        blocks.append(Para("\n".join(learned) or t("no_facts"), "body",
+                           theme.INK if learned else theme.INK_FAINT))
+        if d.facts_missed:
+            blocks.append(Para(t("facts_missed_title"), "small", theme.INK_SOFT, bold=True))
+            blocks.append(Para("\n".join(self.tx(s.facts.get(f, f)) for f in d.facts_missed),
+                               "body", theme.INK_SOFT))
+        # Chart.
+        blocks += [Spacer(0.5), Heading(t("chart_title"), "h3"),
+                   Chart(d.series, t("emotion"), t("trust"), t("chart_start"))]
+        doc = Doc(blocks, gap=8)
+        self._docs[lang] = doc
+        return doc
+
+    # -- layout and input --------------------------------------------------------------------
+
+    def layout(self) -> tuple[pygame.Rect, pygame.Rect, list[Button]]:
+        """Score header, scrolling view, buttons."""
+        ts = self.app.ts
+        w, h = self.app.size
+        pad = 20
+        footer = h - ts.line_height("tiny") - 16
+        bh = ts.line_height("body") + 16
+        header = pygame.Rect(pad, pad, w - 2 * pad, max(ts.line_height("title") + 10,
+                                                           2 * ts.line_height("small") + 20))
+        buttons = []
+        x = w - pad
+        for label, action, key, primary in (
+            (self.t("menu"), "menu", "Esc", False),
+            (self.t("review"), "review", "V", False),
+            (self.t("replay"), "replay", "R", True),
+        ):
+            bw = max(130, ts.measure(label, "body") + 80)
+            b = Button(pygame.Rect(0, 0, bw, bh), label, action, key, primary=primary)
+            b.rect.bottomright = (x, footer - 10)
+            x = b.rect.x - 12
+            buttons.append(b)
+        view = pygame.Rect(pad, header.bottom + 12, w - 2 * pad,
+                           footer - 10 - bh - 12 - header.bottom - 12)
+        return header, view, buttons
+
+    def handle(self, intent: Intent) -> None:
+        super().handle(intent)
+        k = intent.kind
+        _, view, buttons = self.layout()
+        if k is Kind.BACK:
+            self.app.back_to_root()
+        elif k is Kind.HOTKEY and intent.value == "r":
+            self.replay()
+        elif k is Kind.HOTKEY and intent.value == "v":
+            self.review()
+        elif k is Kind.CLICK:
+            for b in buttons:
+                if b.hit(intent.pos):
+                    self.app.sounds.play("click")
+                    {"menu": self.app.back_to_root, "review": self.review,
+                     "replay": self.replay}[b.action]()
+                    return
+        elif k is Kind.SCROLL:
+            self.scroll.by(intent.value * self.app.ts.line_height("body"))
+        elif k in (Kind.UP, Kind.DOWN):
+            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
+        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN, Kind.SKIP):
+            self.scroll.by((-1 if k is Kind.PAGE_UP else 1) * view.height * 0.9)
+        elif k is Kind.HOME:
+            self.scroll.to(0)
+        elif k is Kind.END:
+            self.scroll.to_end()
+
+    def replay(self) -> None:
+        """Play the same case again from the start."""
+        from sim.ui.scenes.brief import start_play
+
+        start_play(self.app, self.entry)
+
+    def review(self) -> None:
+        """Go through the conversation turn by turn."""
+        if not self.session.history:
+            return
+        from sim.ui.scenes.review import ReviewScene
+
+        self.app.push(ReviewScene(self.app, self.entry, self.session, self.debrief))
+
+    def update(self, dt: float) -> None:
+        _, view, _ = self.layout()
+        inner = view.inflate(-48, -32)
+        self.scroll.set_extent(self.doc().height(self.app.ts, inner.width), inner.height)
+        self.scroll.update(dt)
+
+    @property
+    def animating(self) -> bool:
+        return self.scroll.animating
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        ts = app.ts
+        d = self.debrief
+        surface.fill(theme.BG)
+        header, view, buttons = self.layout()
+        outcome_color = theme.OUTCOME_COLORS.get(d.outcome, theme.INK_SOFT)
+        # Score on the right, case title and outcome on the left.
+        score_text = str(d.score)
+        sr = ts.draw(surface, "/100", (header.right, header.centery + ts.px("title") // 4),
+                     "body", theme.INK_SOFT, anchor="bottomright")
+        score_r = ts.draw(surface, score_text, (sr.x - 4, sr.bottom + ts.px("title") // 10),
+                          "title", outcome_color, bold=True, anchor="bottomright")
+        label_r = ts.draw(surface, self.t("score"), (score_r.x - 12, header.centery), "small",
+                          theme.INK_SOFT, anchor="midright")
+        left_w = max(60, label_r.x - header.x - 20)
+        title = f"{self.t('debrief')}: {self.tx(self.scenario.title)}"
+        ts.draw(surface, title, (header.x, header.y), "h2", theme.INK, bold=True,
+                max_width=left_w)
+        y = header.y + ts.line_height("h2") + 2
+        outcome = self.t(f"o_{d.outcome}")
+        r = chip(surface, ts, outcome, (header.x, y), outcome_color, "small")
+        mode = self.t("mode_coach" if self.coach_mode else "mode_exam")
+        ts.draw(surface, self.t("mode_was", mode=mode, turns=len(d.turns)),
+                (r.right + 12, r.centery), "small", theme.INK_SOFT, anchor="midleft",
+                max_width=max(10, left_w - r.width - 12))
+        panel(surface, view, radius=14)
+        inner = view.inflate(-48, -32)
+        self.doc().draw(surface, ts, inner, self.scroll.offset)
+        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
+        for b in buttons:
+            draw_button(surface, ts, b, b.hit(app.hover))
+        app.draw_footer(surface, self.t("debrief_keys"))
+
+
+def _num(x: float) -> str:
+    """Points without a pointless ``.0``."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"

@@ -1,0 +1,553 @@
+"""Play: the customer's portrait and meters, the conversation, and the replies.
+
+The scene drives the engine only through ``Session.choose`` and learns what happened
+from the session's events (``ChoiceMade``, ``MetersChanged``, ``FactLearned``,
+``NodeEntered``, ``SessionEnded``), which it turns into conversation entries and
+animations. The customer's new line types out progressively (Space or a click shows it
+at once); replies appear when it has been said.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pygame
+
+from sim.engine import ChoiceMade, FactLearned, MetersChanged, NodeEntered, SessionEnded
+from sim.ui import theme
+from sim.ui.doc import Block, Bubble, Doc, Para
+from sim.ui.intents import Intent, Kind
+from sim.ui.library import Entry
+from sim.ui.portrait import Look, Mood
+from sim.ui.scene import Scene
+from sim.ui.widgets import (
+    Button,
+    Meter,
+    Scroll,
+    chip,
+    chip_width,
+    draw_button,
+    draw_meter,
+    draw_scrollbar,
+    meter_height,
+    panel,
+)
+
+TYPE_CPS = {"en": 60.0, "zh": 26.0}  # characters per second of the typewriter
+JOLT_TIME = 0.45
+BLINK_EVERY = (3.2, 4.6, 5.4, 3.9)
+BLINK_TIME = 0.14
+
+
+@dataclass
+class Entry_:
+    """One line of the conversation log (kept as language-neutral data)."""
+
+    kind: str  # customer | note | trainee | coach | fact | ending
+    text: Any  # scenario Text (or a UI string key for 'fact')
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (string key, colour key)
+    extra: Any = None
+
+
+class TypingBubble(Bubble):
+    """The customer's current line: draws only the characters typed so far."""
+
+    def __init__(self, scene: PlayScene, who: str, text: str) -> None:
+        super().__init__(who, text, theme.CUSTOMER_BUBBLE, theme.EMOTION)
+        self.scene = scene
+
+    def draw(self, surface: pygame.Surface, ts: Any, rect: pygame.Rect) -> None:
+        inner = self._inner(rect.width)
+        box = pygame.Rect(rect.x, rect.y, inner + 24, rect.height - 6)
+        pygame.draw.rect(surface, self.bg, box, border_radius=10)
+        pygame.draw.rect(surface, theme.EMOTION, box, 2, border_radius=10)
+        who = ts.draw(surface, self.who, (box.x + 12, box.y + 6), "tiny", self.accent, bold=True,
+                      max_width=inner)
+        body = pygame.Rect(box.x + 12, who.bottom + 4, inner, box.bottom - who.bottom)
+        ts.draw_wrapped(surface, self.text, body, "body", theme.INK,
+                        max_chars=self.scene.shown_chars())
+
+
+class PlayScene(Scene):
+    """One play-through in the window."""
+
+    name = "play"
+
+    def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None) -> None:
+        super().__init__(app)
+        self.entry = entry
+        self.scenario = entry.scenario
+        self.session = session
+        self.recorder = recorder
+        self.look = Look.from_mapping(self.scenario.customer.look)
+        self.emotion = Meter(session.emotion)
+        self.trust = Meter(session.trust)
+        self.log: list[Entry_] = []
+        self.typing: Any = None  # Text being typed (the customer's latest line)
+        self.typed = 0.0
+        self.jolt_t = JOLT_TIME
+        self.blink_in = BLINK_EVERY[0]
+        self.blink_left = 0.0
+        self.blinks = 0
+        self.scroll = Scroll()
+        self.choice_scroll = Scroll()
+        self.follow = True  # keep the log scrolled to the end while new lines arrive
+        self.ended = False
+        self._docs: dict[tuple, Doc] = {}
+        self._rebuild_log()
+        self._unsubscribe = session.subscribe(self.on_event)
+
+    # -- engine events -----------------------------------------------------------------------
+
+    def _rebuild_log(self) -> None:
+        """The log of a session that already has turns (resumed or previewed)."""
+        s = self.session
+        for turn in s.history:
+            node = self.scenario.nodes[turn.node]
+            self.log.append(Entry_("customer", node.say))
+            if node.note:
+                self.log.append(Entry_("note", node.note))
+            self._add_reply(turn)
+        if s.ending is not None:
+            self._show_ending(animate=False)
+        elif s.node is not None:
+            self._say_node(animate=not s.history)
+
+    def _say_node(self, animate: bool = True) -> None:
+        node = self.session.node
+        if node is None:
+            return
+        if node.note:
+            self.log.append(Entry_("note", node.note))
+        self.typing = node.say
+        self.typed = 0.0 if animate else 1e9
+        self.follow = True
+        self.choice_scroll.to(0, instant=True)
+
+    def _add_reply(self, turn: Any) -> None:
+        node = self.scenario.nodes[turn.node]
+        choice = node.choices[turn.index]
+        self.log.append(Entry_("trainee", choice.reply, extra=turn.number))
+        if self.app.settings.coach:
+            tags = [(f"step_{choice.step}" if choice.step else "step_none", "step"),
+                    (f"q_{choice.quality}", f"q:{choice.quality}")]
+            if choice.pitfall:
+                tags.append((f"p_{choice.pitfall}", "q:harmful"))
+            self.log.append(Entry_("coach", choice.why, tags))
+            for fact in turn.learned:
+                self.log.append(Entry_("fact", self.scenario.facts.get(fact, fact)))
+
+    def _show_ending(self, animate: bool = True) -> None:
+        ending = self.session.ending
+        self.ended = True
+        if ending is not None and ending.say:
+            self.typing = ending.say
+            self.typed = 0.0 if animate else 1e9
+        else:
+            self.typing = None
+        self.follow = True
+
+    def on_event(self, event: Any) -> None:
+        """Turn an engine event into log entries and animations."""
+        if isinstance(event, ChoiceMade):
+            if self.typing is not None:
+                self.log.append(Entry_("customer", self.typing))
+                self.typing = None
+            self._add_reply(event.turn)
+            better = event.turn.quality in ("best", "good")
+            self.app.sounds.play("better" if better else "worse")
+        elif isinstance(event, MetersChanged):
+            self.emotion.set(event.emotion)
+            self.trust.set(event.trust)
+            if event.emotion_delta >= 8:
+                self.jolt_t = 0.0
+        elif isinstance(event, FactLearned):
+            pass  # shown with the coach's note (coach mode) and in the debrief
+        elif isinstance(event, NodeEntered):
+            self._say_node()
+        elif isinstance(event, SessionEnded):
+            self._show_ending()
+            good = (event.outcome or "") in ("resolved", "partial")
+            self.app.sounds.play("end_good" if good else "end_bad")
+        self.app.dirty = True
+
+    def leave(self) -> None:
+        """Stop listening when the scene goes away for good."""
+
+    def close(self) -> None:
+        """Unsubscribe from the session."""
+        if self._unsubscribe is not None:
+            with contextlib.suppress(ValueError):
+                self._unsubscribe()
+            self._unsubscribe = None
+
+    # -- typing ------------------------------------------------------------------------------
+
+    def typing_text(self) -> str:
+        """The customer's current line in the current language."""
+        return self.tx(self.typing) if self.typing is not None else ""
+
+    def shown_chars(self) -> int | None:
+        """How many characters of the current line are visible (None: all)."""
+        total = len(self.typing_text())
+        n = int(self.typed)
+        return None if n >= total else n
+
+    @property
+    def is_typing(self) -> bool:
+        """True while the customer's line is still appearing."""
+        return self.typing is not None and self.shown_chars() is not None
+
+    def skip(self) -> None:
+        """Show the whole line at once."""
+        self.typed = 1e9
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def layout(self) -> dict[str, Any]:
+        """Rects of the portrait column, log, replies and buttons at the current size."""
+        app = self.app
+        ts = app.ts
+        w, h = app.size
+        pad = 20
+        footer = h - ts.line_height("tiny") - 16
+        header_h = ts.line_height("h3") + 10
+        header = pygame.Rect(pad, pad - 6, w - 2 * pad, header_h)
+        top = header.bottom + 8
+        col_w = max(230, min(400, int(w * 0.27)))
+        left = pygame.Rect(pad, top, col_w, footer - 10 - top)
+        right = pygame.Rect(left.right + pad, top, w - left.right - 2 * pad, left.height)
+        # Replies (or the ending panel) at the bottom of the right column.
+        buttons: list[Button] = []
+        choices_h = 0
+        replies_w = right.width
+        text_w = replies_w - self.badge_w() - 40
+        if not self.session.is_over and not self.is_typing:
+            for o in self.session.choices():
+                bh = ts.text_height(self.tx(o.choice.reply), "body", text_w) + 18
+                buttons.append(Button(pygame.Rect(right.x, 0, replies_w, bh),
+                                      self.tx(o.choice.reply), f"choose:{o.number}",
+                                      str(o.number)))
+            choices_h = sum(b.rect.height + 8 for b in buttons)
+        elif self.session.is_over and not self.is_typing:
+            bh = ts.line_height("body") + 16
+            label = self.t("see_debrief")
+            bw = max(200, ts.measure(label, "body") + 90)
+            buttons.append(Button(pygame.Rect(0, 0, bw, bh), label, "debrief", "Enter",
+                                  primary=True))
+            choices_h = self.ending_height(right.width - 32 - bw) + 24
+            choices_h = max(choices_h, bh + 24)
+        max_choices = int(right.height * 0.58)
+        area_h = min(choices_h, max_choices)
+        replies = pygame.Rect(right.x, right.bottom - area_h, right.width, area_h)
+        self.choice_scroll.set_extent(choices_h, area_h)
+        log_view = pygame.Rect(right.x, right.y, right.width, right.height - area_h -
+                               (12 if area_h else 0))
+        if self.session.is_over and buttons:
+            b = buttons[0]
+            b.rect.bottomright = (replies.right - 16, replies.bottom - 12)
+        else:
+            y = replies.y - round(self.choice_scroll.offset)
+            for b in buttons:
+                b.rect.y = y
+                y += b.rect.height + 8
+        return {"header": header, "left": left, "log": log_view, "replies": replies,
+                "buttons": buttons, "footer": footer}
+
+    def badge_w(self) -> int:
+        """Width of the number badge on a reply button."""
+        return self.app.ts.line_height("body") + 8
+
+    def ending_height(self, width: int) -> int:
+        """Height of the ending panel's text."""
+        ts = self.app.ts
+        ending = self.session.ending
+        width = max(60, width)
+        h = ts.text_height(self.t("conversation_over"), "tiny", width)
+        if ending is not None:
+            h += ts.text_height(self.tx(ending.title), "h3", width, True)
+            if ending.epilogue:
+                h += 4 + ts.text_height(self.tx(ending.epilogue), "small", width)
+        return h
+
+    def doc(self, width: int) -> Doc:
+        """The conversation as document blocks (memoised per language and log length)."""
+        key = (self.app.lang, len(self.log), id(self.typing), self.ended)
+        doc = self._docs.get(key)
+        if doc is None:
+            self._docs.clear()
+            blocks: list[Block] = [self.block(e) for e in self.log]
+            if self.typing is not None:
+                who = self.tx(self.scenario.customer.name)
+                blocks.append(TypingBubble(self, who, self.typing_text()))
+            doc = Doc(blocks, gap=8)
+            self._docs[key] = doc
+        return doc
+
+    def block(self, e: Entry_) -> Block:
+        """A log entry drawn in the current language."""
+        if e.kind == "customer":
+            return Bubble(self.tx(self.scenario.customer.name), self.tx(e.text),
+                          theme.CUSTOMER_BUBBLE, theme.EMOTION)
+        if e.kind == "note":
+            return Para(self.tx(e.text), "small", theme.INK_SOFT, indent=14)
+        if e.kind == "trainee":
+            return Bubble(self.t("you") + "  " + self.t("turn_n", n=e.extra), self.tx(e.text),
+                          theme.TRAINEE_BUBBLE, theme.ACCENT_DARK, right=True)
+        if e.kind == "coach":
+            tags = [(self.t(k), self.tag_color(c)) for k, c in e.tags]
+            return Bubble(self.t("coach"), self.tx(e.text) if e.text else "",
+                          theme.COACH_BUBBLE, theme.GOLD, right=True, tags=tags)
+        return Para(self.t("learned_fact", fact=self.tx(e.text)), "small", theme.GOOD,
+                    indent=14)
+
+    @staticmethod
+    def tag_color(key: str) -> theme.Color:
+        """Colour of a coach tag."""
+        if key.startswith("q:"):
+            return theme.QUALITY_COLORS.get(key[2:], theme.INK_SOFT)
+        return theme.ACCENT
+
+    # -- input -------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        super().handle(intent)
+        k = intent.kind
+        if k is Kind.BACK:
+            self.ask_leave()
+            return
+        if self.is_typing and k in (Kind.SKIP, Kind.CONFIRM, Kind.CLICK, Kind.CHOOSE):
+            self.skip()
+            return
+        lay = self.layout()
+        if k is Kind.CHOOSE and not self.session.is_over:
+            self.choose(int(intent.value))
+        elif k is Kind.CONFIRM and self.session.is_over:
+            self.open_debrief()
+        elif k is Kind.CLICK:
+            if lay["replies"].collidepoint(intent.pos):
+                for b in lay["buttons"]:
+                    if b.hit(intent.pos):
+                        if b.action == "debrief":
+                            self.open_debrief()
+                        else:
+                            self.choose(int(b.action.split(":")[1]))
+                        return
+        elif k is Kind.SCROLL:
+            pos = intent.pos
+            if pos is not None and lay["replies"].collidepoint(pos):
+                self.choice_scroll.by(intent.value * self.app.ts.line_height("body"))
+            else:
+                self.scroll_log(intent.value * self.app.ts.line_height("body"))
+        elif k in (Kind.UP, Kind.DOWN):
+            self.scroll_log((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
+        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
+            self.scroll_log((1 if k is Kind.PAGE_DOWN else -1) * lay["log"].height * 0.9)
+        elif k is Kind.END:
+            self.follow = True
+
+    def scroll_log(self, pixels: float) -> None:
+        """Scroll the conversation; scrolling up stops following new lines."""
+        self.scroll.by(pixels)
+        self.follow = self.scroll.target >= self.scroll.max_offset
+
+    def choose(self, number: int) -> None:
+        """Give the reply numbered ``number`` (1-based among those offered)."""
+        offered = self.session.choices()
+        if not 1 <= number <= len(offered):
+            return
+        self.session.choose(number - 1)
+
+    def ask_leave(self) -> None:
+        """Esc mid-session asks first; at the end it goes straight to the debrief."""
+        if self.session.is_over:
+            self.open_debrief()
+            return
+        recorded = self.recorder is not None and getattr(self.recorder, "enabled", False)
+        body = self.t("leave_body" if recorded else "leave_body_unsaved")
+        self.app.ask(self.t("leave_title"), body, self.t("leave"), self.t("stay"), self.leave_now)
+
+    def leave_now(self) -> None:
+        """Back to the menu; a recorded session stays open for resuming."""
+        self.close()
+        self.app.back_to_root()
+
+    def open_debrief(self) -> None:
+        """Show the debrief of the finished session."""
+        from sim.ui.scenes.debrief import DebriefScene
+
+        self.close()
+        self.app.replace(DebriefScene(self.app, self.entry, self.session, self.recorder))
+
+    # -- time --------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.typing is not None and self.is_typing:
+            self.typed += dt * TYPE_CPS.get(self.app.lang, 40.0)
+        self.emotion.update(dt)
+        self.trust.update(dt)
+        if self.jolt_t < JOLT_TIME:
+            self.jolt_t = min(JOLT_TIME, self.jolt_t + dt)
+        if self.blink_left > 0:
+            self.blink_left = max(0.0, self.blink_left - dt)
+        else:
+            self.blink_in -= dt
+            if self.blink_in <= 0:
+                self.blinks += 1
+                self.blink_left = BLINK_TIME
+                self.blink_in = BLINK_EVERY[self.blinks % len(BLINK_EVERY)]
+        lay = self.layout()
+        doc = self.doc(lay["log"].width - 16)
+        self.scroll.set_extent(doc.height(self.app.ts, lay["log"].width - 16),
+                               lay["log"].height - 16)
+        if self.follow:
+            self.scroll.to_end(instant=self.is_typing)
+        self.scroll.update(dt)
+        self.choice_scroll.update(dt)
+
+    @property
+    def animating(self) -> bool:
+        return (
+            self.is_typing
+            or self.emotion.animating
+            or self.trust.animating
+            or self.jolt_t < JOLT_TIME
+            or self.blink_left > 0
+            or self.scroll.animating
+            or self.choice_scroll.animating
+        )
+
+    def next_wake(self) -> float | None:
+        return max(0.01, self.blink_in)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def mood(self) -> Mood:
+        """What the portrait shows now."""
+        jolt = 0.0
+        if self.jolt_t < JOLT_TIME:
+            p = self.jolt_t / JOLT_TIME
+            jolt = math.sin(p * math.pi * 5) * (1 - p) * 0.25
+        return Mood(self.emotion.value, self.trust.value, self.blink_left > 0, jolt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        ts = app.ts
+        surface.fill(theme.BG)
+        lay = self.layout()
+        s = self.scenario
+        # Header: case title, mode and the number of replies so far.
+        header = lay["header"]
+        mode = self.t("mode_coach" if app.settings.coach else "mode_exam")
+        right_text = f"{self.t('turn_n', n=self.session.turn + 1)}" if not self.ended else ""
+        cw = chip_width(ts, mode)
+        rw = ts.measure(right_text, "small") if right_text else 0
+        chip(surface, ts, mode, (header.right, header.centery), theme.ACCENT, anchor="midright")
+        if right_text:
+            ts.draw(surface, right_text, (header.right - cw - 12, header.centery), "small",
+                    theme.INK_SOFT, anchor="midright")
+        ts.draw(surface, self.tx(s.title), (header.x, header.centery), "h3", theme.INK,
+                bold=True, anchor="midleft", max_width=max(40, header.width - cw - rw - 40))
+        self.draw_customer(surface, lay["left"])
+        # Conversation.
+        view = lay["log"]
+        panel(surface, view, theme.PANEL_ALT, radius=12)
+        inner = view.inflate(-16, -16)
+        self.doc(inner.width).draw(surface, ts, inner, self.scroll.offset)
+        draw_scrollbar(surface, view.inflate(-4, -12), self.scroll)
+        # Replies or the ending.
+        if self.session.is_over and not self.is_typing:
+            self.draw_ending(surface, lay["replies"], lay["buttons"])
+        else:
+            self.draw_replies(surface, lay["replies"], lay["buttons"])
+        if self.is_typing:
+            hint = self.t("play_keys_typing")
+        elif self.session.is_over:
+            hint = self.t("play_keys_end")
+        else:
+            hint = self.t("play_keys", n=len(lay["buttons"]))
+        app.draw_footer(surface, hint)
+
+    def draw_customer(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Portrait, name, role and the two meters."""
+        ts = self.app.ts
+        s = self.scenario
+        panel(surface, rect, radius=14)
+        inner = rect.inflate(-24, -24)
+        mh = meter_height(ts)
+        name = self.tx(s.customer.name)
+        role = self.tx(s.customer.role)
+        text_h = ts.text_height(name, "h3", inner.width, True) + ts.text_height(
+            role, "small", inner.width)
+        below = text_h + 10 + 2 * mh + 16
+        side = max(40, min(inner.width, inner.height - below))
+        pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
+        surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
+        y = pr.bottom + 8
+        y += ts.draw_wrapped(surface, name, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
+                             "h3", theme.INK, True)
+        y += ts.draw_wrapped(surface, role, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
+                             "small", theme.INK_SOFT)
+        y = max(y + 8, inner.bottom - 2 * mh - 12)
+        draw_meter(surface, ts, pygame.Rect(inner.x, y, inner.width, mh), self.emotion,
+                   self.t("emotion"), theme.EMOTION, self.t("calm"), self.t("furious"), True)
+        draw_meter(surface, ts, pygame.Rect(inner.x, y + mh + 12, inner.width, mh), self.trust,
+                   self.t("trust"), theme.TRUST, self.t("none_trust"), self.t("full_trust"),
+                   False)
+
+    def draw_replies(
+        self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
+    ) -> None:
+        """The reply buttons: number badge and the wrapped reply."""
+        ts = self.app.ts
+        hover = self.app.hover
+        old = surface.get_clip()
+        surface.set_clip(area)
+        badge = self.badge_w()
+        for b in buttons:
+            r = b.rect
+            if r.bottom < area.y or r.y > area.bottom:
+                continue
+            hovered = b.hit(hover) and area.collidepoint(hover)
+            bg = theme.HOVER if hovered else theme.PANEL
+            pygame.draw.rect(surface, bg, r, border_radius=10)
+            pygame.draw.rect(surface, theme.ACCENT if hovered else theme.LINE, r,
+                             2 if hovered else 1, border_radius=10)
+            circle = (r.x + 12 + badge // 2, r.y + 9 + ts.line_height("body") // 2)
+            pygame.draw.circle(surface, theme.ACCENT if hovered else theme.ACCENT_SOFT, circle,
+                               badge // 2 - 2)
+            ts.draw(surface, b.key or "", circle, "small",
+                    (255, 255, 255) if hovered else theme.ACCENT_DARK, bold=True,
+                    anchor="center")
+            text = pygame.Rect(r.x + badge + 24, r.y + 9, r.width - badge - 40, r.height - 18)
+            ts.draw_wrapped(surface, b.label, text, "body", theme.INK)
+        surface.set_clip(old)
+        draw_scrollbar(surface, area, self.choice_scroll)
+
+    def draw_ending(
+        self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
+    ) -> None:
+        """The ending's title and epilogue, and the button to the debrief."""
+        ts = self.app.ts
+        ending = self.session.ending
+        outcome = ending.outcome if ending is not None else "unfinished"
+        color = theme.OUTCOME_COLORS.get(outcome, theme.INK_SOFT)
+        panel(surface, area, theme.PANEL, color, radius=12)
+        pygame.draw.rect(surface, color, (area.x, area.y + 8, 5, area.height - 16),
+                         border_radius=3)
+        b = buttons[0]
+        text = pygame.Rect(area.x + 18, area.y + 12, b.rect.x - area.x - 32, area.height - 24)
+        y = text.y
+        y += ts.draw_wrapped(surface, self.t("conversation_over"), text, "tiny", theme.INK_FAINT)
+        if ending is not None:
+            y += ts.draw_wrapped(surface, self.tx(ending.title),
+                                 pygame.Rect(text.x, y, text.width, text.bottom - y), "h3", color,
+                                 True)
+            if ending.epilogue:
+                ts.draw_wrapped(surface, self.tx(ending.epilogue),
+                                pygame.Rect(text.x, y + 4, text.width, text.bottom - y - 4),
+                                "small", theme.INK_SOFT)
+        draw_button(surface, ts, b, b.hit(self.app.hover))

@@ -1,0 +1,235 @@
+"""Every piece of window text in English and Simplified Chinese.
+
+Scenario text comes from the scenario itself (``text_of``); this module holds only the
+UI's own words. Keep both languages natural rather than literal. Only characters the
+bundled font has may appear here (tests check it): no arrows, stars or bullets.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "中文"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # -- app -----------------------------------------------------------------------------
+    "app_title": {"en": "Defuse", "zh": "化解"},
+    "app_subtitle": {
+        "en": "Practise turning a complaint into a conversation",
+        "zh": "练习把投诉化为一次好好的沟通",
+    },
+    "window_title": {"en": "Defuse - complaint handling practice", "zh": "化解 - 客户投诉处理练习"},
+    "hints_global": {
+        "en": "L: 中文  ·  F11: full screen  ·  Ctrl +/-: text size  ·  M: sound",
+        "zh": "L: English  ·  F11：全屏  ·  Ctrl +/-：字号  ·  M：声音",
+    },
+    "toast_text_size": {"en": "Text size {pct}%", "zh": "字号 {pct}%"},
+    "toast_sound_on": {"en": "Sound on", "zh": "声音已开启"},
+    "toast_sound_off": {"en": "Sound off", "zh": "声音已关闭"},
+    "toast_lang": {"en": "English", "zh": "已切换为中文"},
+    "toast_no_fullscreen": {
+        "en": "Full screen is not available here",
+        "zh": "当前环境无法全屏",
+    },
+    # -- menu ----------------------------------------------------------------------------
+    "trainee": {"en": "Trainee", "zh": "学员"},
+    "name_placeholder": {"en": "Type your name", "zh": "请输入你的名字"},
+    "name_needed": {"en": "Please type your name first", "zh": "请先输入你的名字"},
+    "language": {"en": "Language", "zh": "语言"},
+    "mode": {"en": "Mode", "zh": "模式"},
+    "mode_coach": {"en": "Coach", "zh": "教练模式"},
+    "mode_exam": {"en": "Exam", "zh": "考核模式"},
+    "mode_coach_hint": {
+        "en": "The coach comments on every reply",
+        "zh": "每次回复后，教练都会点评",
+    },
+    "mode_exam_hint": {
+        "en": "No feedback until the debrief",
+        "zh": "全程不提示，结束后统一复盘",
+    },
+    "sound": {"en": "Sound", "zh": "声音"},
+    "on": {"en": "On", "zh": "开"},
+    "off": {"en": "Off", "zh": "关"},
+    "scenarios": {"en": "Practice cases", "zh": "练习案例"},
+    "difficulty": {"en": "Difficulty", "zh": "难度"},
+    "best_score": {"en": "Best {score}", "zh": "最高 {score} 分"},
+    "not_played": {"en": "Not played yet", "zh": "尚未练习"},
+    "history": {"en": "History", "zh": "练习记录"},
+    "quit": {"en": "Quit", "zh": "退出"},
+    "open_case": {"en": "Open case", "zh": "查看案例"},
+    "empty_library": {
+        "en": "No practice cases found in {path}.",
+        "zh": "在 {path} 中没有找到练习案例。",
+    },
+    "bad_scenarios": {
+        "en": "{n} file(s) could not be loaded; run 'python main.py validate' for details.",
+        "zh": "有 {n} 个文件无法加载，请运行“python main.py validate”查看详情。",
+    },
+    "menu_keys": {
+        "en": "Up/Down: choose a case  ·  Enter: open  ·  Tab: edit name  ·  Esc: quit",
+        "zh": "上/下：选择案例  ·  Enter：打开  ·  Tab：修改名字  ·  Esc：退出",
+    },
+    "resume_prompt": {
+        "en": "You have an unfinished session: {title}, after {turns} replies.",
+        "zh": "你有一次未完成的练习：{title}，已回复 {turns} 次。",
+    },
+    "resume": {"en": "Resume", "zh": "继续练习"},
+    "discard": {"en": "Discard", "zh": "放弃"},
+    # -- brief ---------------------------------------------------------------------------
+    "case_brief": {"en": "Case brief", "zh": "案情简介"},
+    "customer": {"en": "Customer", "zh": "客户"},
+    "your_authority": {"en": "Your authority", "zh": "你的权限"},
+    "start_values": {
+        "en": "At the start: emotion {emotion}, trust {trust}",
+        "zh": "开始时：情绪 {emotion}，信任 {trust}",
+    },
+    "start": {"en": "Start", "zh": "开始"},
+    "back": {"en": "Back", "zh": "返回"},
+    "brief_keys": {
+        "en": "Enter: start  ·  C: coach/exam  ·  Esc: back",
+        "zh": "Enter：开始  ·  C：切换教练/考核  ·  Esc：返回",
+    },
+    # -- play ----------------------------------------------------------------------------
+    "emotion": {"en": "Emotion", "zh": "情绪"},
+    "trust": {"en": "Trust", "zh": "信任"},
+    "calm": {"en": "calm", "zh": "平静"},
+    "furious": {"en": "furious", "zh": "暴怒"},
+    "none_trust": {"en": "none", "zh": "毫无"},
+    "full_trust": {"en": "full", "zh": "完全"},
+    "you": {"en": "You", "zh": "你"},
+    "coach": {"en": "Coach", "zh": "教练"},
+    "turn_n": {"en": "Reply {n}", "zh": "第 {n} 次回复"},
+    "your_reply": {"en": "Your reply", "zh": "你的回复"},
+    "play_keys_typing": {
+        "en": "Space or click: show the whole line",
+        "zh": "空格或点击：显示全文",
+    },
+    "play_keys": {
+        "en": "1-{n} or click: reply  ·  Esc: leave",
+        "zh": "按 1-{n} 或点击：回复  ·  Esc：离开",
+    },
+    "play_keys_end": {
+        "en": "Enter: see the debrief",
+        "zh": "Enter：查看复盘",
+    },
+    "conversation_over": {"en": "The conversation is over", "zh": "对话结束"},
+    "see_debrief": {"en": "See the debrief", "zh": "查看复盘"},
+    "learned_fact": {"en": "You learned: {fact}", "zh": "你了解到：{fact}"},
+    "rule_fired": {"en": "The customer has had enough.", "zh": "客户已经忍无可忍。"},
+    # -- steps, qualities, pitfalls, outcomes ---------------------------------------------
+    "step_listen": {"en": "Listen", "zh": "耐心倾听"},
+    "step_apologize": {"en": "Apologise", "zh": "真诚道歉"},
+    "step_clarify": {"en": "Clarify the demand", "zh": "明确诉求"},
+    "step_solve": {"en": "Offer a solution", "zh": "提供方案"},
+    "step_commit": {"en": "Commit", "zh": "郑重承诺"},
+    "step_none": {"en": "No step", "zh": "不属于五步"},
+    "q_best": {"en": "best", "zh": "最佳"},
+    "q_good": {"en": "good", "zh": "不错"},
+    "q_poor": {"en": "poor", "zh": "欠佳"},
+    "q_harmful": {"en": "harmful", "zh": "有害"},
+    "p_argue": {"en": "arguing", "zh": "争辩"},
+    "p_excuse": {"en": "making excuses", "zh": "找借口"},
+    "p_blame": {"en": "blaming the customer", "zh": "指责客户"},
+    "p_overpromise": {"en": "over-promising", "zh": "过度承诺"},
+    "p_dismiss": {"en": "dismissing", "zh": "敷衍轻视"},
+    "p_sidetrack": {"en": "branching off", "zh": "节外生枝"},
+    "p_stonewall": {"en": "stonewalling", "zh": "推诿搪塞"},
+    "o_resolved": {"en": "Resolved", "zh": "圆满解决"},
+    "o_partial": {"en": "Partly resolved", "zh": "部分解决"},
+    "o_escalated": {"en": "Escalated", "zh": "投诉升级"},
+    "o_lost": {"en": "Customer lost", "zh": "客户流失"},
+    "o_unfinished": {"en": "Not finished", "zh": "未完成"},
+    "s_excellent": {"en": "Excellent", "zh": "优秀"},
+    "s_done": {"en": "Done", "zh": "做到了"},
+    "s_weak": {"en": "Weak", "zh": "较弱"},
+    "s_missed": {"en": "Missed", "zh": "遗漏"},
+    # -- confirm -------------------------------------------------------------------------
+    "leave_title": {"en": "Leave this session?", "zh": "要离开这次练习吗？"},
+    "leave_body": {
+        "en": "Every reply so far is saved; you can resume from the menu.",
+        "zh": "已作出的回复都已保存，之后可以在菜单里继续。",
+    },
+    "leave_body_unsaved": {
+        "en": "This session is not recorded; leaving ends it.",
+        "zh": "这次练习没有记录，离开后将无法继续。",
+    },
+    "leave": {"en": "Leave", "zh": "离开"},
+    "stay": {"en": "Stay", "zh": "留下"},
+    "quit_title": {"en": "Quit Defuse?", "zh": "要退出“化解”吗？"},
+    "yes_key": {"en": "Enter", "zh": "Enter"},
+    # -- debrief -------------------------------------------------------------------------
+    "debrief": {"en": "Debrief", "zh": "复盘"},
+    "score": {"en": "Score", "zh": "得分"},
+    "how_scored": {"en": "How this was scored", "zh": "评分方式"},
+    "points": {"en": "{points} / {max}", "zh": "{points} / {max}"},
+    "five_steps": {"en": "The five steps", "zh": "五步化解法"},
+    "col_step": {"en": "Step", "zh": "步骤"},
+    "col_status": {"en": "Result", "zh": "结果"},
+    "col_turns": {"en": "Replies", "zh": "回复"},
+    "col_yours": {"en": "What you said", "zh": "你说的"},
+    "col_better": {"en": "A better reply", "zh": "更好的说法"},
+    "turn_ref": {"en": "#{n}", "zh": "第{n}次"},
+    "no_turns": {"en": "-", "zh": "-"},
+    "order_title": {"en": "Order of the steps", "zh": "步骤顺序"},
+    "pitfalls": {"en": "Pitfalls", "zh": "失误"},
+    "no_pitfalls": {"en": "No pitfalls. Well done.", "zh": "没有失误，做得好。"},
+    "missed_title": {"en": "Better replies you could have chosen", "zh": "本可以选择的更好回复"},
+    "at_turn": {"en": "Reply {n}", "zh": "第 {n} 次回复"},
+    "you_said": {"en": "You said", "zh": "你说"},
+    "better": {"en": "Better", "zh": "更好"},
+    "effect": {"en": "emotion {emotion}, trust {trust}", "zh": "情绪 {emotion}，信任 {trust}"},
+    "facts_title": {"en": "Facts uncovered", "zh": "了解到的事实"},
+    "facts_missed_title": {"en": "Facts you did not uncover", "zh": "没有了解到的事实"},
+    "no_facts": {"en": "None", "zh": "无"},
+    "chart_title": {"en": "Emotion and trust, reply by reply", "zh": "情绪与信任的变化"},
+    "chart_start": {"en": "start", "zh": "开始"},
+    "final_meters": {
+        "en": "Final emotion {emotion}, trust {trust}",
+        "zh": "最终情绪 {emotion}，信任 {trust}",
+    },
+    "replay": {"en": "Replay", "zh": "再练一次"},
+    "review": {"en": "Review", "zh": "逐轮回顾"},
+    "menu": {"en": "Menu", "zh": "返回菜单"},
+    "debrief_keys": {
+        "en": "R: replay  ·  V: review  ·  Up/Down: scroll  ·  Esc: menu",
+        "zh": "R：再练一次  ·  V：逐轮回顾  ·  上/下：滚动  ·  Esc：返回菜单",
+    },
+    "mode_was": {"en": "{mode}, {turns} replies", "zh": "{mode}，共 {turns} 次回复"},
+    # -- review --------------------------------------------------------------------------
+    "review_title": {
+        "en": "Review: reply {n} of {total}",
+        "zh": "回顾：第 {n} 次回复，共 {total} 次",
+    },
+    "customer_said": {"en": "The customer said", "zh": "客户说"},
+    "you_chose": {"en": "You chose", "zh": "你选择了"},
+    "road_not_taken": {"en": "The other replies on offer", "zh": "当时的其他选项"},
+    "no_other": {"en": "There was no other reply on offer.", "zh": "当时没有其他选项。"},
+    "would_do": {"en": "would have: {effect}", "zh": "效果：{effect}"},
+    "prev": {"en": "Previous", "zh": "上一轮"},
+    "next": {"en": "Next", "zh": "下一轮"},
+    "review_keys": {
+        "en": "Left/Right: reply by reply  ·  Up/Down: scroll  ·  Esc: debrief",
+        "zh": "左/右：逐轮翻看  ·  上/下：滚动  ·  Esc：返回复盘",
+    },
+    # -- history -------------------------------------------------------------------------
+    "history_title": {"en": "History of {name}", "zh": "{name}的练习记录"},
+    "history_empty": {"en": "No sessions yet.", "zh": "还没有练习记录。"},
+    "history_unavailable": {
+        "en": "History is not available (no records store).",
+        "zh": "无法查看练习记录（没有记录库）。",
+    },
+    "col_when": {"en": "When", "zh": "时间"},
+    "col_case": {"en": "Case", "zh": "案例"},
+    "col_mode": {"en": "Mode", "zh": "模式"},
+    "col_outcome": {"en": "Outcome", "zh": "结果"},
+    "col_score": {"en": "Score", "zh": "得分"},
+    "history_keys": {"en": "Up/Down: scroll  ·  Esc: menu", "zh": "上/下：滚动  ·  Esc：返回菜单"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The UI string ``key`` in ``lang`` (falls back to English), formatted with values."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
