@@ -9,15 +9,16 @@ How the score (0..100) is made — shown to the trainee as "how this was scored"
   8, done (``good``) 6, weak (only ``poor``/``harmful``) 2, missed 0.
 * **Reply quality, 15 points**: 15 × the mean over all replies of best 1, good 0.7,
   poor 0.3, harmful 0.
-* **Order, 10 points**: 10, less 4 for each step whose first solid (best/good) reply came
-  before a step that precedes it in the method, less 4 if a solution was offered while
-  emotion was still 70 or more; floor 0; then scaled by the share of the five steps
-  done solidly (best or good; no credit for the order of steps never done well).
+* **Order, 10 points**: 10, less 4 for each step begun (any reply of that step) before
+  an earlier step of the method had been done well (a best or good reply), less 4 if a
+  solution was offered while emotion was still 70 or more; floor 0; then scaled by the
+  share of the five steps done well (no credit for the order of steps never done well).
 * **Outcome, 25 points**: resolved 25, partial 15, escalated 5, lost or unfinished 0.
 * **Final meters, 10 points**: (100 − emotion) / 20 + trust / 20.
 
-A better reply never lowers a part and raises the quality part, so of two plays that
-reach the same ending with the same other replies, the better one scores higher.
+The score keeps one decimal. A better reply never lowers a part and raises the quality
+part, so of two plays that reach the same ending with the same other replies, the better
+one scores higher.
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ HIGH_EMOTION = 70
 SCORING_EXPLANATION: Text = {
     "en": "Method steps 40 (per step: excellent 8, done 6, weak 2, missed 0) · reply "
           "quality 15 (average of best 1, good 0.7, poor 0.3, harmful 0) · order 10 "
-          "(−4 per step taken out of method order, −4 for a solution offered while "
-          "emotion was 70 or more; scaled by the steps done well) · outcome 25 (resolved "
-          "25, partial 15, escalated 5, lost 0) · final meters 10 ((100 − emotion)/20 + "
-          "trust/20).",
+          "(−4 per step begun before an earlier step was done well, −4 for a solution "
+          "offered while emotion was 70 or more; scaled by the steps done well) · outcome "
+          "25 (resolved 25, partial 15, escalated 5, lost 0) · final meters 10 "
+          "((100 − emotion)/20 + trust/20).",
     "zh": "方法步骤40分（每步：优秀8、完成6、薄弱2、缺失0）· 回应质量15分（最佳1、不错0.7、"
-          "欠妥0.3、有害0的平均值）· 顺序10分（每有一步顺序颠倒扣4分，客户情绪仍在70以上就给方案"
-          "扣4分；按做好的步骤比例折算）· 结果25分（圆满化解25、部分化解15、事态升级5、"
-          "客户流失0）· 最终情绪与信任10分（(100−情绪)/20 + 信任/20）。",
+          "欠妥0.3、有害0的平均值）· 顺序10分（前一步还没做到位就开始下一步，每次扣4分；"
+          "客户情绪仍在70以上就给方案，扣4分；按做好的步骤比例折算）· 结果25分（圆满化解25、"
+          "部分化解15、事态升级5、客户流失0）· 最终情绪与信任10分（(100−情绪)/20 + 信任/20）。",
 }
 
 
@@ -132,7 +133,7 @@ class Debrief:
     scenario_id: str
     ending_id: str | None
     outcome: str
-    score: int
+    score: float
     emotion: int
     trust: int
     start_emotion: int
@@ -231,23 +232,32 @@ def _step_results(history: list[Turn]) -> dict[str, StepResult]:
 
 
 def _order_problems(history: list[Turn]) -> list[OrderProblem]:
-    first: dict[str, int] = {}
+    # A step is out of order when it was begun (any reply of that step) before an earlier
+    # step of the method had been done well (a best or good reply). Comparing a first
+    # attempt with a first solid reply keeps the rule monotone: making any reply better can
+    # only remove order problems, never add one.
+    never = len(history) + 1
+    attempt: dict[str, int] = {}
+    solid: dict[str, int] = {}
     for t in history:
-        if t.step and t.quality in ("best", "good"):
-            first.setdefault(t.step, t.number)
+        if t.step:
+            attempt.setdefault(t.step, t.number)
+            if t.quality in ("best", "good"):
+                solid.setdefault(t.step, t.number)
     problems: list[OrderProblem] = []
     for later_i, later in enumerate(STEPS):
-        if later not in first:
+        if later not in attempt:
             continue
-        skipped = [s for s in STEPS[:later_i] if s in first and first[s] > first[later]]
+        begun = attempt[later]
+        skipped = [s for s in STEPS[:later_i] if s in attempt and solid.get(s, never) > begun]
         if skipped:
             names_en = ", ".join(f"'{STEP_LABELS[s]['en']}'" for s in skipped)
             names_zh = "、".join(f"“{STEP_LABELS[s]['zh']}”" for s in skipped)
-            problems.append(OrderProblem(first[later], "order", {
-                "en": f"Turn {first[later]}: '{STEP_LABELS[later]['en']}' came before "
-                      f"{names_en}; the method puts it after.",
-                "zh": f"第{first[later]}轮：“{STEP_LABELS[later]['zh']}”做在了{names_zh}之前，"
-                      "方法上应该放在后面。",
+            problems.append(OrderProblem(begun, "order", {
+                "en": f"Turn {begun}: you moved on to '{STEP_LABELS[later]['en']}' before "
+                      f"you had done {names_en} well; the method puts it after.",
+                "zh": f"第{begun}轮：{names_zh}还没做到位，你就开始“{STEP_LABELS[later]['zh']}”"
+                      "了，方法上它应该放在后面。",
             }))
     for t in history:
         if t.step == "solve" and t.emotion_before >= HIGH_EMOTION:
@@ -300,7 +310,9 @@ def assess_history(
         ScorePart("meters", {"en": "Final emotion and trust", "zh": "最终情绪与信任"},
                   round(meter_pts, 1), 10),
     )
-    score = round(step_pts + quality_pts + order_pts + outcome_pts + meter_pts)
+    # One decimal, not a whole number: rounding to integers could erase the 0.9 points a
+    # single better reply earns in a long conversation.
+    score = round(step_pts + quality_pts + order_pts + outcome_pts + meter_pts, 1)
 
     reviews: list[TurnReview] = []
     pitfalls: list[PitfallNote] = []
@@ -320,7 +332,7 @@ def assess_history(
     learned = [f for t in history for f in t.learned]
     return Debrief(
         scenario_id=scenario.id, ending_id=ending_id if ending else None, outcome=outcome,
-        score=max(0, min(100, score)), emotion=emotion, trust=trust,
+        score=max(0.0, min(100.0, score)), emotion=emotion, trust=trust,
         start_emotion=start_emotion, start_trust=start_trust, steps=steps,
         order_problems=tuple(problems), pitfalls=tuple(pitfalls), turns=tuple(reviews),
         facts_learned=tuple(learned),

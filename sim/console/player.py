@@ -172,7 +172,7 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     lang = p.lang
     p.rule(tr("debrief", lang))
     p.line(f"{tr('outcome', lang)}: {p.t(OUTCOME_LABELS[d.outcome])}    "
-           f"{tr('score', lang)}: {d.score}/100    {tr('emotion', lang)} {d.emotion}  "
+           f"{tr('score', lang)}: {d.score:g}/100    {tr('emotion', lang)} {d.emotion}  "
            f"{tr('trust', lang)} {d.trust}")
     parts = " · ".join(f"{p.t(part.label)} {part.points:g}/{part.maximum}" for part in d.parts)
     p.line("  " + parts, "  ")

@@ -19,7 +19,7 @@ class TestOutcome:
     name: str
     line: int
     failures: list[str] = field(default_factory=list)
-    score: int | None = None
+    score: float | None = None
     ending: str | None = None
 
     @property
