@@ -547,7 +547,7 @@ def run(
     *,
     library: Path,
     scenario: Path | None = None,
-    lang: str = "en",
+    lang: str | None = "en",
     trainee: str | None = None,
     coach: bool = True,
     db: Path | None = None,
@@ -555,7 +555,8 @@ def run(
 ) -> int:
     """Open the game window: at the menu, or at the case brief of ``scenario``.
 
-    ``library`` is the scenario folder shown in the menu; ``lang`` ``"en"`` or ``"zh"``;
+    ``library`` is the scenario folder shown in the menu; ``lang`` ``"en"`` or ``"zh"``
+    (None: the language the trainee last chose);
     ``trainee`` presets the name; ``coach`` False plays in exam mode; ``db`` the records
     database (default: ``$DEFUSE_DB`` or the user data directory); ``at`` (with
     ``scenario``) starts play at that node, to preview a scenario being written.

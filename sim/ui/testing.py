@@ -23,7 +23,7 @@ class Driver:
         self,
         library: Path,
         size: tuple[int, int] = (1280, 720),
-        lang: str = "en",
+        lang: str | None = "en",
         trainee: str | None = "Tess",
         coach: bool = True,
         settings_path: Path | None = None,

@@ -40,6 +40,8 @@ class Typesetter:
         self._widths: dict[tuple[int, bool, str], int] = {}
         self._wraps: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self.max_surfaces = 1500
+        #: When a list, every text drawn outside its box is reported here (tests).
+        self.audit: list[str] | None = None
 
     # -- sizes -------------------------------------------------------------------------
 
@@ -134,7 +136,20 @@ class Typesetter:
         surf = self.render(text, role, color, bold)
         rect = surf.get_rect(**{anchor: pos})
         surface.blit(surf, rect)
+        if self.audit is not None:
+            self._check_line(surface, text, rect, max_width, role, bold)
         return rect
+
+    def _check_line(
+        self, surface: pygame.Surface, text: str, rect: pygame.Rect, max_width: int | None,
+        role: str, bold: bool,
+    ) -> None:
+        assert self.audit is not None
+        width = self.measure(text, role, bold)
+        if max_width is not None and width > max_width and len(text) > 1:
+            self.audit.append(f"line wider than {max_width}: {text!r}")
+        if text.strip() and not surface.get_rect().contains(rect):
+            self.audit.append(f"line outside the window at {tuple(rect)}: {text!r}")
 
     def draw_wrapped(
         self,
@@ -154,6 +169,11 @@ class Typesetter:
         """
         lines = self.wrap(text, role, rect.width, bold)
         lh = self.line_height(role)
+        if self.audit is not None and text.strip():
+            if len(lines) * lh > rect.height + 2:
+                self.audit.append(f"{len(lines)} lines do not fit {tuple(rect)}: {text[:40]!r}")
+            if rect.right > surface.get_width() or rect.x < 0:
+                self.audit.append(f"box wider than the window {tuple(rect)}: {text[:40]!r}")
         old_clip = surface.get_clip()
         surface.set_clip(rect.clip(old_clip) if old_clip else rect)
         y = rect.y

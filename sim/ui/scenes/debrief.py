@@ -68,7 +68,7 @@ class DebriefScene(Scene):
         blocks += [Spacer(0.5), Heading(t("how_scored"), "h3")]
         rows = [[Cell(self.tx(p.label)), Cell(t("points", points=_num(p.points), max=p.maximum),
                                               bold=True)] for p in d.parts]
-        rows.append([Cell(t("score"), bold=True), Cell(t("points", points=d.score, max=100),
+        rows.append([Cell(t("score"), bold=True), Cell(t("points", points=_num(d.score), max=100),
                                                        theme.ACCENT_DARK, bold=True)])
         blocks.append(Table([], [3, 1], rows))
         blocks.append(Para(self.tx(d.scoring), "tiny", theme.INK_SOFT))
@@ -227,7 +227,7 @@ class DebriefScene(Scene):
         header, view, buttons = self.layout()
         outcome_color = theme.OUTCOME_COLORS.get(d.outcome, theme.INK_SOFT)
         # Score on the right, case title and outcome on the left.
-        score_text = str(d.score)
+        score_text = _num(d.score)
         sr = ts.draw(surface, "/100", (header.right, header.centery + ts.px("title") // 4),
                      "body", theme.INK_SOFT, anchor="bottomright")
         score_r = ts.draw(surface, score_text, (sr.x - 4, sr.bottom + ts.px("title") // 10),
