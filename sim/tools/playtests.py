@@ -63,6 +63,11 @@ def run_test(scenario: Scenario, index: int) -> TestOutcome:
         offered = ", ".join(o.choice.id or str(o.number) for o in session.choices())
         out.failures.append(f"the plan ran out at node '{session.node_id}' before an ending "
                             f"(offered there: {offered or 'nothing'})")
+        last = session.history[-1] if session.history else None
+        if last is not None and last.rule is not None:
+            rule = scenario.rules[last.rule]
+            out.failures.append(f"the last reply was diverted by rule {last.rule + 1} "
+                                f"('if: {rule.when.source}' → {rule.goto})")
     if expect.ending is not None and debrief.ending_id != expect.ending:
         out.failures.append(f"expected ending '{expect.ending}', reached "
                             f"'{debrief.ending_id or 'no ending'}'")
