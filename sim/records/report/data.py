@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WRONG = ("poor", "harmful")
+#: Finished sessions needed before the report calls a trainee improving or declining.
+MIN_FOR_TREND = 4
 
 
 @dataclass
@@ -60,8 +62,9 @@ class TraineeProgress:
 
     @property
     def change(self) -> float | None:
-        """Last three against first three (None with fewer than two scores)."""
-        if len(self.scores) < 2 or self.first_avg is None or self.last_avg is None:
+        """Mean of the last three scores minus the first three (the last and first two
+        with four or five scores); None with fewer than four: too few to tell a trend."""
+        if len(self.scores) < MIN_FOR_TREND:
             return None
         k = min(3, len(self.scores) // 2)
         return self._avg(self.scores[-k:]) - self._avg(self.scores[:k])  # type: ignore[operator]

@@ -19,7 +19,8 @@ STRINGS: dict[str, dict[str, str]] = {
                       "({share:.0f}% poor or harmful)",
         "progress": "Progress over time",
         "progress_note": "Score (0–100) of each finished session in the order played; "
-                         "change compares the last three sessions with the first three.",
+                         "change compares the last three sessions with the first three "
+                         "(shown from four sessions on).",
         "attempt": "session",
         "sessions": "Sessions",
         "open": "open",
@@ -81,7 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "worst_node": "最常答错的地方：{scenario} › {node}（{share:.0f}% 选了差或有害的回复）",
         "progress": "成绩变化",
         "progress_note": "每次完成练习的得分（0–100），按练习顺序排列；"
-                         "“变化”比较最近三次与最初三次。",
+                         "“变化”比较最近三次与最初三次（满四次才显示）。",
         "attempt": "练习次数",
         "sessions": "练习",
         "open": "未完成",
