@@ -9,6 +9,7 @@ and the replies recorded with the turns stand in for what can no longer be looke
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -102,6 +103,18 @@ class NodeRow:
         """Share (0..1) of picks that were poor or harmful."""
         return self.wrong / self.picks if self.picks else 0.0
 
+    @property
+    def trouble_score(self) -> float:
+        """How surely this node goes wrong: the lower Wilson bound (90%) of the wrong
+        share, so one bad pick out of one does not outrank twelve out of twenty."""
+        n = self.picks
+        if not n:
+            return 0.0
+        z, p = 1.645, self.wrong / n
+        centre = p + z * z / (2 * n)
+        margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return (centre - margin) / (1 + z * z / n)
+
 
 @dataclass
 class ScenarioReport:
@@ -120,7 +133,7 @@ class ScenarioReport:
     def trouble(self) -> list[NodeRow]:
         """Nodes where replies go wrong most, worst first."""
         bad = [n for n in self.nodes if n.wrong]
-        return sorted(bad, key=lambda n: (-n.wrong_share, -n.wrong, n.node))
+        return sorted(bad, key=lambda n: (-n.trouble_score, -n.wrong, n.node))
 
 
 @dataclass

@@ -88,11 +88,12 @@ def _glance(data: ReportData) -> str:
         weakest = min(counted, key=lambda m: (m.rate, STEPS.index(m.step)))
         items.append(_e(tr(lang, "weakest_step", step=_step(lang, weakest.step),
                            rate=weakest.rate * 100)))
-    worst_nodes = [(row.wrong_share, row.wrong, s.title, row.node)
+    worst_nodes = [(row.trouble_score, row.wrong, row.picks, s.title, row.node)
                    for s in data.scenarios for row in s.trouble[:1]]
     if worst_nodes:
-        share, _, title, node = max(worst_nodes)
-        items.append(_e(tr(lang, "worst_node", scenario=title, node=node, share=share * 100)))
+        _, wrong, picks, title, node = max(worst_nodes)
+        items.append(_e(tr(lang, "worst_node", scenario=title, node=node, wrong=wrong,
+                           picks=picks)))
     return ("<ul class=\"glance\">" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
 
 
@@ -183,7 +184,8 @@ def _scenario(lang: str, s: ScenarioReport) -> str:
     trouble = s.trouble[:3]
     if trouble:
         out.append(f"<p><b>{_e(tr(lang, 'trouble'))}:</b> " + "; ".join(
-            f'<span class="nid">{_e(n.node)}</span> {n.wrong_share * 100:.0f}%'
+            f'<a href="#n-{_e(s.id)}-{_e(n.node)}" class="nid">{_e(n.node)}</a> '
+            + _e(tr(lang, "wrong_of", wrong=n.wrong, picks=n.picks))
             for n in trouble) + "</p>")
     width = max((len(n.choices) for n in s.nodes), default=0)
     rows = []
@@ -206,7 +208,8 @@ def _scenario(lang: str, s: ScenarioReport) -> str:
                  f"{n.wrong_share * 100:.0f}%") if n.picks else \
             f'<span class="meta">{_e(tr(lang, "not_reached"))}</span>'
         rows.append(
-            f'<tr><td class="node"><span class="nid">{_e(n.node)}</span><br>'
+            f'<tr id="n-{_e(s.id)}-{_e(n.node)}"><td class="node">'
+            f'<span class="nid">{_e(n.node)}</span><br>'
             f'<span class="meta" title="{_e(n.say)}">{_e(_short(n.say))}</span></td>'
             f'<td class="num">{n.picks}</td><td>{wrong}</td>{"".join(cells)}</tr>')
     out.append(

@@ -16,7 +16,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "declining": "Needs attention: {name} ({delta:+.0f} points)",
         "weakest_step": "The group's weakest step: {step} ({rate:.0f}% mastery)",
         "worst_node": "Where replies go wrong most: {scenario} › {node} "
-                      "({share:.0f}% poor or harmful)",
+                      "({wrong} of {picks} replies there poor or harmful)",
+        "wrong_of": "{wrong} of {picks} poor/harmful",
         "progress": "Progress over time",
         "progress_note": "Score (0–100) of each finished session in the order played; "
                          "change compares the last three sessions with the first three "
@@ -79,7 +80,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "most_improved": "进步最大：{name}（{delta:+.0f} 分）",
         "declining": "需要关注：{name}（{delta:+.0f} 分）",
         "weakest_step": "全组最薄弱的步骤：{step}（掌握度 {rate:.0f}%）",
-        "worst_node": "最常答错的地方：{scenario} › {node}（{share:.0f}% 选了差或有害的回复）",
+        "worst_node": "最常答错的地方：{scenario} › {node}（{picks} 次回答中 {wrong} 次差或有害）",
+        "wrong_of": "{picks} 次中 {wrong} 次差/有害",
         "progress": "成绩变化",
         "progress_note": "每次完成练习的得分（0–100），按练习顺序排列；"
                          "“变化”比较最近三次与最初三次（满四次才显示）。",
