@@ -289,3 +289,85 @@ def test_two_processes_playing_at_once_keep_all_turns(tmp_path: Path, library: P
                     n += 1
                 assert info.turns == len(expected.history)
                 assert info.status == "finished"
+
+
+# -- the terminal player --------------------------------------------------------------------
+
+
+def run_cli(args: list[str], stdin: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_terminal_play_killed_then_resumed(tmp_path: Path, library: Path):
+    """``play --text`` killed mid-session; the next ``play`` offers to continue it."""
+    db = tmp_path / "r.sqlite3"
+    args = ["play", str(library / "late-cake.yaml"), "--text", "--trainee", "Ana",
+            "--db", str(db)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    assert child.stdin is not None
+    child.stdin.write("1\n1\n")  # two replies, then the player waits for the third
+    child.stdin.flush()
+    deadline = time.monotonic() + 60
+    turns = 0
+    while time.monotonic() < deadline and turns < 2:  # poll the database, bounded
+        if db.exists():
+            with open_store(db) as store:
+                found = store.unfinished("Ana")
+                turns = found[0].turns if found else 0
+        if turns < 2:
+            time.sleep(0.05)
+    child.kill()
+    child.wait(timeout=30)
+    child.stdin.close()
+    assert turns == 2
+
+    resumed = run_cli(args, stdin="y\nq\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "unfinished session" in resumed.stdout and "Your replies so far" in resumed.stdout
+    assert "Your session is saved" in resumed.stdout
+    with open_store(db) as store:
+        [info] = store.unfinished("Ana")
+        assert info.turns == 2
+
+    finished = run_cli(args, stdin="y\n" + "1\n" * 10)
+    assert finished.returncode == 0, finished.stderr
+    with open_store(db) as store:
+        [info] = store.sessions(trainee="Ana")
+        assert info.status == "finished" and info.turns > 2
+
+    fresh = run_cli(args, stdin="q\n")  # nothing unfinished: no offer
+    assert "unfinished session" not in fresh.stdout
+
+
+def test_declining_resume_starts_afresh(tmp_path: Path, library: Path):
+    db = tmp_path / "r.sqlite3"
+    args = ["play", str(library / "late-cake.yaml"), "--text", "--trainee", "Ana",
+            "--db", str(db)]
+    assert run_cli(args, stdin="1\nq\n").returncode == 0
+    out = run_cli(args, stdin="n\n1\n1\nq\n")
+    assert "Your replies so far" not in out.stdout
+    with open_store(db) as store:
+        statuses = sorted(s.status for s in store.sessions(trainee="Ana"))
+        assert statuses == ["abandoned", "playing"]
+        assert store.unfinished("Ana")[0].turns == 2
+
+
+def test_unusable_database_lets_the_trainee_choose(tmp_path: Path, library: Path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database")
+    args = ["play", str(library / "late-cake.yaml"), "--text", "--db", str(junk)]
+    refused = run_cli(args, stdin="\n")
+    assert refused.returncode == 2
+    assert "junk.sqlite3" in refused.stdout and "Traceback" not in refused.stderr
+    anyway = run_cli(args, stdin="y\n" + "1\n" * 10)
+    assert anyway.returncode == 0 and "DEBRIEF" in anyway.stdout
+    scripted = run_cli(["play", str(library / "late-cake.yaml"), "--choices", "1,1,1,1",
+                        "--db", str(junk)], stdin="")
+    assert scripted.returncode == 0
+    assert "Playing without recording" in scripted.stderr
+    assert junk.read_text() == "not a database"
