@@ -148,7 +148,8 @@ class Typesetter:
         width = self.measure(text, role, bold)
         if max_width is not None and width > max_width and len(text) > 1:
             self.audit.append(f"line wider than {max_width}: {text!r}")
-        if text.strip() and not surface.get_rect().contains(rect):
+        clipped = surface.get_clip() != surface.get_rect()  # a scrolling view
+        if text.strip() and not clipped and not surface.get_rect().contains(rect):
             self.audit.append(f"line outside the window at {tuple(rect)}: {text!r}")
 
     def draw_wrapped(

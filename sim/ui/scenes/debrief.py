@@ -147,8 +147,9 @@ class DebriefScene(Scene):
         pad = 20
         footer = h - ts.line_height("tiny") - 16
         bh = ts.line_height("body") + 16
-        header = pygame.Rect(pad, pad, w - 2 * pad, max(ts.line_height("title") + 10,
-                                                           2 * ts.line_height("small") + 20))
+        header = pygame.Rect(pad, pad, w - 2 * pad,
+                             max(ts.font("title", True).get_height(),
+                                 ts.line_height("h2") + ts.line_height("small") + 8))
         buttons = []
         x = w - pad
         for label, action, key, primary in (
@@ -228,10 +229,11 @@ class DebriefScene(Scene):
         outcome_color = theme.OUTCOME_COLORS.get(d.outcome, theme.INK_SOFT)
         # Score on the right, case title and outcome on the left.
         score_text = _num(d.score)
-        sr = ts.draw(surface, "/100", (header.right, header.centery + ts.px("title") // 4),
-                     "body", theme.INK_SOFT, anchor="bottomright")
-        score_r = ts.draw(surface, score_text, (sr.x - 4, sr.bottom + ts.px("title") // 10),
-                          "title", outcome_color, bold=True, anchor="bottomright")
+        of_w = ts.measure("/100", "body")
+        score_r = ts.draw(surface, score_text, (header.right - of_w - 6, header.centery),
+                          "title", outcome_color, bold=True, anchor="midright")
+        ts.draw(surface, "/100", (score_r.right + 6, score_r.centery + ts.px("title") // 5),
+                "body", theme.INK_SOFT, anchor="bottomleft")
         label_r = ts.draw(surface, self.t("score"), (score_r.x - 12, header.centery), "small",
                           theme.INK_SOFT, anchor="midright")
         left_w = max(60, label_r.x - header.x - 20)

@@ -42,6 +42,9 @@ class MenuLayout:
     banner: pygame.Rect | None
     banner_buttons: list[Button]
     footer_y: int
+    compact: int  # 0 full sidebar, 1 smaller title, 2 labels beside the controls
+    labels: list[tuple[str, tuple[int, int]]]  # (string key, midleft)
+    head_w: int  # room for the list's heading
 
 
 class MenuScene(Scene):
@@ -128,45 +131,24 @@ class MenuScene(Scene):
         footer_y = h - lh_tiny - 16
         side_w = max(250, min(380, int(w * 0.28)))
         sidebar = pygame.Rect(pad, pad, side_w, footer_y - 2 * pad)
-        inner_x = sidebar.x + 18
-        inner_w = sidebar.width - 36
-        y = sidebar.y + 18
-        y += ts.text_height(app.t("app_title"), "title", inner_w, True)
-        y += ts.text_height(app.t("app_subtitle"), "small", inner_w) + 18
-        bh = ts.line_height("body") + 14
-        y += ts.line_height("small") + 4
-        name_box = pygame.Rect(inner_x, y, inner_w, bh)
-        y += bh + 16
-        buttons: list[Button] = []
-
-        def segmented(label_key: str, options: list[tuple[str, str, bool]]) -> None:
-            nonlocal y
-            y += ts.line_height("small") + 4
-            gap = 8
-            bw = (inner_w - gap * (len(options) - 1)) // len(options)
-            for i, (label, action, on) in enumerate(options):
-                r = pygame.Rect(inner_x + i * (bw + gap), y, bw, bh)
-                buttons.append(Button(r, label, action, primary=on))
-            y += bh + 14
-
-        segmented("language", [("English", "lang:en", app.lang == "en"),
-                               ("中文", "lang:zh", app.lang == "zh")])
-        segmented("mode", [(app.t("mode_coach"), "mode:coach", app.settings.coach),
-                           (app.t("mode_exam"), "mode:exam", not app.settings.coach)])
-        y += ts.text_height(app.t("mode_coach_hint"), "tiny", inner_w) + 4
-        segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
-                            (app.t("off"), "sound:off", not app.sounds.enabled)])
-        # History and Quit sit at the bottom of the sidebar (or follow if there is no room).
-        bottom = max(y, sidebar.bottom - 18 - 2 * bh - 10)
-        buttons.append(Button(pygame.Rect(inner_x, bottom, inner_w, bh), app.t("history"),
-                              "history", "H"))
-        buttons.append(Button(pygame.Rect(inner_x, bottom + bh + 10, inner_w, bh),
-                              app.t("quit"), "quit", "Esc"))
-        sidebar.height = max(sidebar.height, bottom + 2 * bh + 10 + 18 - sidebar.y)
-
+        for compact in (0, 1, 2):  # shed ornaments until the sidebar fits
+            name_box, buttons, labels, end = self.sidebar_layout(sidebar, compact)
+            if end <= sidebar.bottom:
+                break
         main_x = sidebar.right + pad
         main_w = w - main_x - pad
-        top = pad + ts.text_height(app.t("scenarios"), "h2", main_w, True) + 12
+        bh = ts.line_height("body") + 14
+        # History and Quit at the top right of the list.
+        x = main_x + main_w
+        for label, action, key in ((app.t("quit"), "quit", "Esc"),
+                                   (app.t("history"), "history", "H")):
+            bw = ts.measure(label, "small") + ts.measure(key, "tiny") + 50
+            r = pygame.Rect(0, pad - 4, bw, ts.line_height("small") + 14)
+            r.right = x
+            x = r.x - 10
+            buttons.append(Button(r, label, action, key))
+        head_w = max(40, x - main_x - 10)
+        top = pad + max(ts.line_height("h2"), ts.line_height("small") + 14) + 12
         banner = None
         banner_buttons: list[Button] = []
         if self.plan is not None:
@@ -195,10 +177,59 @@ class MenuScene(Scene):
             cards.append(Card(entry, cy, ch))
             cy += ch + 10
         self._layout = MenuLayout(sidebar, name_box, buttons, list_view, cards, cy,
-                                  banner, banner_buttons, footer_y)
+                                  banner, banner_buttons, footer_y, compact, labels, head_w)
         self._layout_key = key
         self.scroll.set_extent(cy, list_view.height)
         return self._layout
+
+    def sidebar_layout(
+        self, sidebar: pygame.Rect, compact: int
+    ) -> tuple[pygame.Rect, list[Button], list[tuple[str, tuple[int, int]]], int]:
+        """Name box, controls and their labels; returns where the content ends."""
+        app = self.app
+        ts = app.ts
+        inner_x = sidebar.x + 18
+        inner_w = sidebar.width - 36
+        y = sidebar.y + 18
+        title_role = ("title", "h1", "h2")[compact]
+        y += ts.text_height(app.t("app_title"), title_role, inner_w, True)
+        if compact == 0:
+            y += ts.text_height(app.t("app_subtitle"), "small", inner_w)
+        y += 14
+        bh = ts.line_height("body") + 14
+        labels: list[tuple[str, tuple[int, int]]] = []
+        label_h = ts.line_height("small") + 4
+        labels.append(("trainee", (inner_x, y + label_h // 2)))
+        y += label_h
+        name_box = pygame.Rect(inner_x, y, inner_w, bh)
+        y += bh + 12
+        buttons: list[Button] = []
+        inline_w = inner_w * 2 // 5 if compact == 2 else 0
+
+        def segmented(label_key: str, options: list[tuple[str, str, bool]]) -> None:
+            nonlocal y
+            if compact == 2:
+                labels.append((label_key, (inner_x, y + bh // 2)))
+            else:
+                labels.append((label_key, (inner_x, y + label_h // 2)))
+                y += label_h
+            gap = 8
+            x0 = inner_x + inline_w
+            bw = (inner_w - inline_w - gap * (len(options) - 1)) // len(options)
+            for i, (label, action, on) in enumerate(options):
+                r = pygame.Rect(x0 + i * (bw + gap), y, bw, bh)
+                buttons.append(Button(r, label, action, primary=on))
+            y += bh + 10
+
+        segmented("language", [("English", "lang:en", app.lang == "en"),
+                               ("中文", "lang:zh", app.lang == "zh")])
+        segmented("mode", [(app.t("mode_coach"), "mode:coach", app.settings.coach),
+                           (app.t("mode_exam"), "mode:exam", not app.settings.coach)])
+        if compact == 0:
+            y += ts.text_height(app.t("mode_coach_hint"), "tiny", inner_w) + 4
+        segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
+                            (app.t("off"), "sound:off", not app.sounds.enabled)])
+        return name_box, buttons, labels, y + 8
 
     def banner_text(self) -> str:
         """The resume offer's text."""
@@ -410,13 +441,17 @@ class MenuScene(Scene):
         x = lay.sidebar.x + 18
         w = lay.sidebar.width - 36
         y = lay.sidebar.y + 18
-        y += ts.draw_wrapped(surface, app.t("app_title"), pygame.Rect(x, y, w, 200), "title",
+        title_role = ("title", "h1", "h2")[lay.compact]
+        y += ts.draw_wrapped(surface, app.t("app_title"), pygame.Rect(x, y, w, 200), title_role,
                              theme.ACCENT_DARK, True)
-        y += ts.draw_wrapped(surface, app.t("app_subtitle"), pygame.Rect(x, y, w, 200), "small",
-                             theme.INK_SOFT)
+        if lay.compact == 0:
+            ts.draw_wrapped(surface, app.t("app_subtitle"), pygame.Rect(x, y, w, 200), "small",
+                            theme.INK_SOFT)
+        label_w = w * 2 // 5 - 8 if lay.compact == 2 else w
+        for key, pos in lay.labels:
+            ts.draw(surface, app.t(key), pos, "small", theme.INK_SOFT, bold=True,
+                    max_width=label_w if key != "trainee" else w, anchor="midleft")
         # Name field.
-        ts.draw(surface, app.t("trainee"), (x, lay.name_box.y - ts.line_height("small") - 4),
-                "small", theme.INK_SOFT, bold=True, max_width=w)
         nb = lay.name_box
         pygame.draw.rect(surface, theme.PANEL_ALT, nb, border_radius=8)
         pygame.draw.rect(surface, theme.ACCENT if self.editing else theme.LINE, nb,
@@ -433,22 +468,16 @@ class MenuScene(Scene):
         if self.editing:
             cx = r.right + 2 if name else nb.x + 12
             pygame.draw.line(surface, theme.ACCENT, (cx, nb.y + 8), (cx, nb.bottom - 8), 2)
-        # Segmented controls with their labels above them.
-        labels = {"lang:en": "language", "mode:coach": "mode", "sound:on": "sound"}
         for b in lay.buttons:
-            if b.action in labels:
-                ts.draw(surface, app.t(labels[b.action]),
-                        (x, b.rect.y - ts.line_height("small") - 4), "small", theme.INK_SOFT,
-                        bold=True, max_width=w)
             draw_button(surface, ts, b, b.hit(hover), "small")
-            if b.action == "mode:exam":
+            if b.action == "mode:exam" and lay.compact == 0:
                 hint = app.t("mode_coach_hint" if app.settings.coach else "mode_exam_hint")
                 ts.draw_wrapped(surface, hint, pygame.Rect(x, b.rect.bottom + 6, w, 200),
                                 "tiny", theme.INK_SOFT)
         # The list of cases.
         main_x = lay.list_view.x
         ts.draw(surface, app.t("scenarios"), (main_x, 20), "h2", theme.INK, bold=True,
-                max_width=lay.list_view.width)
+                max_width=lay.head_w)
         if lay.banner is not None:
             panel(surface, lay.banner, theme.COACH_BUBBLE, theme.GOLD, radius=10)
             text_right = min(b.rect.x for b in lay.banner_buttons) - 14

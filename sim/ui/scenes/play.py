@@ -269,13 +269,12 @@ class PlayScene(Scene):
         h = ts.text_height(self.t("conversation_over"), "tiny", width)
         if ending is not None:
             h += ts.text_height(self.tx(ending.title), "h3", width, True)
-            if ending.epilogue:
-                h += 4 + ts.text_height(self.tx(ending.epilogue), "small", width)
         return h
 
     def doc(self, width: int) -> Doc:
         """The conversation as document blocks (memoised per language and log length)."""
-        key = (self.app.lang, len(self.log), id(self.typing), self.ended)
+        epilogue = self.ended and not self.is_typing
+        key = (self.app.lang, len(self.log), id(self.typing), self.ended, epilogue)
         doc = self._docs.get(key)
         if doc is None:
             self._docs.clear()
@@ -283,6 +282,9 @@ class PlayScene(Scene):
             if self.typing is not None:
                 who = self.tx(self.scenario.customer.name)
                 blocks.append(TypingBubble(self, who, self.typing_text()))
+            ending = self.session.ending
+            if epilogue and ending is not None and ending.epilogue:
+                blocks.append(Para(self.tx(ending.epilogue), "body", theme.INK_SOFT, indent=14))
             doc = Doc(blocks, gap=8)
             self._docs[key] = doc
         return doc
@@ -543,11 +545,6 @@ class PlayScene(Scene):
         y = text.y
         y += ts.draw_wrapped(surface, self.t("conversation_over"), text, "tiny", theme.INK_FAINT)
         if ending is not None:
-            y += ts.draw_wrapped(surface, self.tx(ending.title),
-                                 pygame.Rect(text.x, y, text.width, text.bottom - y), "h3", color,
-                                 True)
-            if ending.epilogue:
-                ts.draw_wrapped(surface, self.tx(ending.epilogue),
-                                pygame.Rect(text.x, y + 4, text.width, text.bottom - y - 4),
-                                "small", theme.INK_SOFT)
+            ts.draw_wrapped(surface, self.tx(ending.title),
+                            pygame.Rect(text.x, y, text.width, text.bottom - y), "h3", color, True)
         draw_button(surface, ts, b, b.hit(self.app.hover))
