@@ -151,10 +151,14 @@ def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
                       f"'python main.py validate {f}'", file=sys.stderr)
         if not loaded:
             raise UsageError(f"no playable scenarios in {library_of(args)}")
+        from sim.console.recording import unfinished_mark, unfinished_scenarios
+
+        unfinished = unfinished_scenarios(args.db, getattr(args, "trainee", None))
         print(f"\n== {tr('library', lang)} ==")
         for i, sc in enumerate(loaded, start=1):
+            mark = f" {unfinished_mark(lang)}" if sc.id in unfinished else ""
             print(f"  {i}. {text_of(sc.title, lang)} ({tr('difficulty', lang)} "
-                  f"{sc.difficulty}) — {text_of(sc.summary, lang)}")
+                  f"{sc.difficulty}) — {text_of(sc.summary, lang)}{mark}")
         while True:
             sys.stdout.write(tr("pick_scenario", lang, n=len(loaded)))
             sys.stdout.flush()

@@ -38,6 +38,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh": "你有一次未完成的“{title}”练习（{when}，已回答 {n} 次）。要继续吗？[Y/n] "},
     "rec_cannot_resume": {"en": "That session cannot be continued; starting again.",
                           "zh": "那次练习无法继续，重新开始。"},
+    "rec_mark": {"en": "[unfinished: pick it to continue]", "zh": "【未完成：选它可继续】"},
     "rec_so_far": {"en": "Your replies so far:", "zh": "你之前的回答："},
     "rec_saved": {
         "en": "Your session is saved. Play the same scenario again to continue where you "
@@ -168,3 +169,18 @@ def saved_note(recorder: Recorder | NullRecorder, session: Session, lang: str) -
     if recorder.error is not None:
         return tr("rec_failed", lang, error=str(recorder.error))
     return tr("rec_saved", lang)
+
+
+def unfinished_scenarios(db: str | None, trainee: str | None) -> set[str]:
+    """Ids of the scenarios the trainee left unfinished (empty when records are unusable),
+    so a menu can mark them; picking one offers to continue it."""
+    try:
+        with open_store(db, create=False) as store:
+            return {s.scenario_id for s in store.unfinished(trainee or default_trainee())}
+    except StoreError:
+        return set()
+
+
+def unfinished_mark(lang: str) -> str:
+    """The menu's mark for a scenario with an unfinished session."""
+    return tr("rec_mark", lang)
