@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sim.scenario import checks
 from sim.scenario.model import FORMAT_VERSION, Scenario
 from sim.scenario.problems import Problem, ScenarioError
-from sim.scenario.yamltree import MAX_BYTES, Pos, Tree, decode, read_tree
+from sim.scenario.yamltree import MAX_BYTES, Irregular, Pos, Tree, decode, read_data, read_tree
 
 
 def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
@@ -48,7 +48,11 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     text, problems = decode(raw, path)
     if text is None:
         return None, problems
-    tree, problems = read_tree(text, path)
+    try:
+        tree: Tree | None = Tree.lazy(read_data(text), text)
+        problems = []
+    except Irregular:
+        tree, problems = read_tree(text, path)
     if tree is None:
         return None, problems
     data = tree.data
@@ -84,22 +88,8 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     assert scenario is not None
     scenario._source_path = path
     scenario._content_hash = hashlib.sha256(raw).hexdigest()
-    scenario._lines = _lines(scenario, tree)
+    scenario._tree = tree
     return scenario, problems
-
-
-def _lines(scenario: Scenario, tree: Tree) -> dict[tuple[str | int, ...], int]:
-    lines: dict[tuple[str | int, ...], int] = {}
-    for node_id, node in scenario.nodes.items():
-        lines[("nodes", node_id)] = tree.key_pos(("nodes", node_id)).line
-        for i in range(len(node.choices)):
-            lines[("nodes", node_id, "choices", i)] = tree.pos(
-                ("nodes", node_id, "choices", i)).line
-    for ending_id in scenario.endings:
-        lines[("endings", ending_id)] = tree.key_pos(("endings", ending_id)).line
-    for i in range(len(scenario.tests)):
-        lines[("tests", i)] = tree.pos(("tests", i)).line
-    return lines
 
 
 def load_scenario(path: str | Path) -> Scenario:

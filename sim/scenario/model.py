@@ -211,7 +211,7 @@ class Scenario(BaseModel):
 
     _source_path: str | None = PrivateAttr(default=None)
     _content_hash: str = PrivateAttr(default="")
-    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+    _tree: Any = PrivateAttr(default=None)  # the file's positions, worked out on demand
 
     @property
     def source_path(self) -> str | None:
@@ -226,10 +226,14 @@ class Scenario(BaseModel):
     def line_of(self, *path: str | int) -> int:
         """The file line of a node, ending, test or choice, e.g. ``line_of("nodes", "opening")``.
 
-        Known for ``("nodes", id)``, ``("nodes", id, "choices", i)``, ``("endings", id)``
-        and ``("tests", i)``; 0 when unknown (a scenario built in memory).
+        A path ending in a name gives the line of that key, one ending in an index the line
+        of that list entry; 0 for a scenario built in memory.
         """
-        return self._lines.get(tuple(path), 0)
+        if self._tree is None:
+            return 0
+        if isinstance(path[-1], str):
+            return int(self._tree.key_pos(tuple(path)).line)
+        return int(self._tree.pos(tuple(path)).line)
 
     def target(self, target_id: str) -> Node | Ending:
         """The node or ending with this id."""

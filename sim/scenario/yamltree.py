@@ -9,7 +9,8 @@ with its line and column so later checks can point at it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -22,7 +23,6 @@ MAX_DEPTH = 64
 Path = tuple[str | int, ...]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -42,47 +42,89 @@ class Pos:
     quoted: bool = False
 
 
-@dataclass
 class Tree:
-    """A parsed document: the data, value positions and key positions by path."""
+    """A parsed document: the data, and where each value (and each key) starts, by path.
 
-    data: Any
-    values: dict[Path, Pos] = field(default_factory=dict)
-    keys: dict[Path, Pos] = field(default_factory=dict)
+    Positions are kept as the parser's raw marks and turned into :class:`Pos` only when
+    asked for, since almost all of them are never needed.
+    """
+
+    __slots__ = ("_text", "data", "keys", "quoted", "values")
+
+    def __init__(self, data: Any = None, text: str | None = None):
+        self.data = data
+        self.values: dict[Path, Any] = {}
+        self.keys: dict[Path, Any] = {}
+        self.quoted: set[Path] = set()
+        self._text = text
+
+    @classmethod
+    def lazy(cls, data: Any, text: str) -> Tree:
+        """A tree for data read without positions; they are worked out on first request."""
+        return cls(data, text)
+
+    def _locate(self) -> None:
+        if self._text is not None:
+            text, self._text = self._text, None
+            located, _ = read_tree(text, "")
+            if located is not None:
+                self.values, self.keys, self.quoted = (located.values, located.keys,
+                                                       located.quoted)
+
+    def _pos(self, path: Path, mark: Any) -> Pos:
+        return Pos(mark.line + 1, mark.column + 1, path in self.quoted)
 
     def pos(self, path: Path) -> Pos:
         """The position of the value at ``path``, or of its nearest located ancestor."""
+        self._locate()
         while path:
-            if path in self.values:
-                return self.values[path]
+            mark = self.values.get(path)
+            if mark is not None:
+                return self._pos(path, mark)
             path = path[:-1]
-        return self.values.get((), Pos(1, 1))
+        mark = self.values.get(())
+        return self._pos((), mark) if mark is not None else Pos(1, 1)
 
     def key_pos(self, path: Path) -> Pos:
         """The position of the key naming ``path`` (falls back to the value's)."""
-        return self.keys.get(path) or self.pos(path)
+        self._locate()
+        mark = self.keys.get(path)
+        return Pos(mark.line + 1, mark.column + 1) if mark is not None else self.pos(path)
 
 
-class _Frame:
-    __slots__ = ("container", "key", "key_pos", "path")
-
-    def __init__(self, container: dict | list, path: Path):
-        self.container = container
-        self.path = path
-        self.key: str | None = None
-        self.key_pos: Pos | None = None
-
-
-def _mark(mark: Any, quoted: bool = False) -> Pos:
-    return Pos(mark.line + 1, mark.column + 1, quoted)
+_BOOLS = {"yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TRUE": True,
+          "on": True, "On": True, "ON": True, "no": False, "No": False, "NO": False,
+          "false": False, "False": False, "FALSE": False, "off": False, "Off": False,
+          "OFF": False}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    tag = event.tag
-    if tag in (None, "!"):
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-    node = yaml.ScalarNode(tag, event.value, style=event.style)
-    return _constructor.yaml_constructors[tag](_constructor, node)
+def _plain(value: str) -> Any:
+    """A plain (unquoted) scalar typed as YAML 1.1 would for the types scenarios use."""
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if value in _NULLS:
+        return None
+    first = value[0]
+    if first.isdigit() or first in "-+.":
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+    return value
+
+
+def _tagged(tag: str, value: str) -> Any:
+    """A scalar with an explicit standard tag (``!!str 10``)."""
+    if tag.endswith(":str"):
+        return value
+    node = yaml.ScalarNode(tag, value)
+    try:
+        return _constructor.yaml_constructors[tag](_constructor, node)
+    except (yaml.YAMLError, ValueError, KeyError):
+        return value
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -111,107 +153,190 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+class Irregular(Exception):
+    """The fast reader met something only the positioned reader can report."""
+
+
+def read_data(text: str) -> Any:
+    """The document's data, fast and without positions; raises :class:`Irregular` at the
+    first thing that needs a located report (an alias, anchor, tag, duplicate key, complex
+    key, deep nesting, several documents or a syntax error).
+
+    Valid files — the common case — are read once, here; :func:`read_tree` re-reads a file
+    only when a problem must be located.
+    """
+    loader = _Loader(text)
+    get_event = loader.get_event
+    scalar_event, mapping_start, sequence_start, stream_end = (
+        yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.StreamEndEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    plain, nulls = _plain, _NULLS
+    root: Any = None
+    # Per open collection: [container, pending key, is_mapping]
+    stack: list[list[Any]] = []
+    documents = 0
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise Irregular
+                value = event.value
+                top = stack[-1] if stack else None
+                if top is not None and top[2] and top[1] is None:
+                    top[1] = value
+                    continue
+                data = value if event.style else (None if value in nulls else plain(value))
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or len(stack) >= MAX_DEPTH:
+                    raise Irregular
+                top = stack[-1] if stack else None
+                if top is not None and top[2] and top[1] is None:
+                    raise Irregular  # a collection used as a key
+                data = {} if kind is mapping_start else []
+            elif kind in ends:
+                stack.pop()
+                continue
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise Irregular
+                continue
+            elif event is None or kind is stream_end:
+                break
+            elif kind is yaml.AliasEvent:
+                raise Irregular
+            else:
+                continue
+            if not stack:
+                root = data
+            else:
+                top = stack[-1]
+                if top[2]:
+                    key = top[1]
+                    top[1] = None
+                    if key in top[0]:
+                        raise Irregular
+                    top[0][key] = data
+                else:
+                    top[0].append(data)
+            if kind is not scalar_event:
+                stack.append([data, None, kind is mapping_start])
+    except yaml.YAMLError:
+        raise Irregular from None
+    finally:
+        loader.dispose()
+    return root
+
+
 def read_tree(text: str, path: str) -> tuple[Tree | None, list[Problem]]:
     """Parse ``text`` into a :class:`Tree`; refuse aliases, deep nesting and duplicate keys.
 
     Returns ``(None, problems)`` when the document can't be read at all.
     """
     problems: list[Problem] = []
-    tree = Tree(None)
-    stack: list[_Frame] = []
+    tree = Tree()
+    values, keys, quoted = tree.values, tree.keys, tree.quoted
+    # The stack holds [container, path, pending key, pending key's mark] per open collection.
+    stack: list[list[Any]] = []
     documents = 0
 
-    def place(value: Any, pos: Pos) -> Path | None:
+    def error(mark: Any, code: str, message: str, hint: str) -> None:
+        problems.append(Problem(path, mark.line + 1, mark.column + 1, "error", code,
+                                message, hint))
+
+    def place(value: Any, mark: Any) -> Path | None:
         """Put a finished value where it belongs; return its path (None: dropped)."""
         if not stack:
             tree.data = value
-            tree.values[()] = pos
+            values[()] = mark
             return ()
         top = stack[-1]
-        if isinstance(top.container, list):
-            p = (*top.path, len(top.container))
-            top.container.append(value)
-            tree.values[p] = pos
+        container = top[0]
+        if type(container) is list:
+            p = (*top[1], len(container))
+            container.append(value)
+            values[p] = mark
             return p
-        key, key_pos = top.key, top.key_pos
-        top.key = top.key_pos = None
-        assert key is not None and key_pos is not None
-        p = (*top.path, key)
-        if key in top.container:
-            first = tree.keys[p]
-            problems.append(Problem(path, key_pos.line, key_pos.col, "error", "duplicate-key",
-                                    f"key '{key}' appears twice in this mapping",
-                                    f"the first is at line {first.line}; remove one"))
+        key, key_mark = top[2], top[3]
+        top[2] = top[3] = None
+        p = (*top[1], key)
+        if key in container:
+            first = keys[p]
+            error(key_mark, "duplicate-key", f"key '{key}' appears twice in this mapping",
+                  f"the first is at line {first.line + 1}; remove one")
             return None
-        top.container[key] = value
-        tree.values[p] = pos
-        tree.keys[p] = key_pos
+        container[key] = value
+        values[p] = mark
+        keys[p] = key_mark
         return p
 
-    def expecting_key() -> bool:
-        return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
-
+    loader = _Loader(text)
+    get_event = loader.get_event
+    scalar_event, mapping_start, sequence_start = (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                                   yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
+        while True:
+            event = get_event()
+            kind = type(event)
+            if event is None or kind is yaml.StreamEndEvent:
+                break
+            if kind is scalar_event:
+                mark = event.start_mark
+                if event.anchor is not None:
+                    error(mark, "anchor", f"YAML anchor '&{event.anchor}' is not allowed",
+                          "remove the anchor; write repeated values out in full")
+                style, tag, value = event.style, event.tag, event.value
+                if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                    error(mark, "tag", f"YAML tag '{tag}' is not allowed", "remove the tag")
+                    tag = None
+                if stack and stack[-1][2] is None and type(stack[-1][0]) is dict:
+                    stack[-1][2], stack[-1][3] = value, mark
+                    continue
+                if tag is not None and tag != "!":
+                    data = _tagged(tag, value)
+                elif style:  # quoted or block scalars are text
+                    data = value
+                else:
+                    data = _plain(value) if value else None
+                placed = place(data, mark)
+                if style in ("'", '"') and placed is not None:
+                    quoted.add(placed)
+            elif kind is mapping_start or kind is sequence_start:
+                mark = event.start_mark
+                if event.anchor is not None:
+                    error(mark, "anchor", f"YAML anchor '&{event.anchor}' is not allowed",
+                          "remove the anchor; write repeated values out in full")
+                if stack and stack[-1][2] is None and type(stack[-1][0]) is dict:
+                    error(mark, "complex-key", "a mapping key must be a plain name",
+                          "use a simple word as the key")
+                    stack[-1][2], stack[-1][3] = f"?{mark.line + 1}:{mark.column + 1}", mark
+                if len(stack) >= MAX_DEPTH:
+                    error(mark, "too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                          "flatten the structure")
+                    return None, problems
+                container: dict | list = {} if kind is mapping_start else []
+                placed = place(container, mark)
+                stack.append([container, placed if placed is not None else ("?",), None, None])
+            elif kind in ends:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                mark = event.start_mark
+                error(mark, "alias", f"YAML alias '*{event.anchor}' is not allowed",
+                      "write the value out in full")
+                if stack and stack[-1][2] is None and type(stack[-1][0]) is dict:
+                    stack[-1][2], stack[-1][3] = f"*{event.anchor}", mark
+                else:
+                    place(None, mark)
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    pos = _mark(event.start_mark)
-                    problems.append(Problem(path, pos.line, pos.col, "error", "many-documents",
-                                            "the file holds more than one YAML document",
-                                            "one scenario per file; remove the '---' line"))
+                    error(event.start_mark, "many-documents",
+                          "the file holds more than one YAML document",
+                          "one scenario per file; remove the '---' line")
                     return None, problems
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                pos = _mark(event.start_mark)
-                problems.append(Problem(path, pos.line, pos.col, "error", "alias",
-                                        f"YAML alias '*{event.anchor}' is not allowed",
-                                        "write the value out in full"))
-                if expecting_key():
-                    stack[-1].key, stack[-1].key_pos = f"*{event.anchor}", pos
-                else:
-                    place(None, pos)
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                pos = _mark(event.start_mark)
-                problems.append(Problem(path, pos.line, pos.col, "error", "anchor",
-                                        f"YAML anchor '&{anchor}' is not allowed",
-                                        "remove the anchor; write repeated values out in full"))
-            if isinstance(event, yaml.ScalarEvent):
-                quoted = event.style in ("'", '"')
-                pos = _mark(event.start_mark, quoted)
-                if event.tag not in (None, "!") and event.tag not in _STANDARD_TAGS:
-                    problems.append(Problem(path, pos.line, pos.col, "error", "tag",
-                                            f"YAML tag '{event.tag}' is not allowed",
-                                            "remove the tag"))
-                if expecting_key():
-                    stack[-1].key, stack[-1].key_pos = event.value, pos
-                    continue
-                try:
-                    value = _scalar(event)
-                except (yaml.YAMLError, ValueError, KeyError):
-                    value = event.value
-                place(value, pos)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                pos = _mark(event.start_mark)
-                if expecting_key():
-                    problems.append(Problem(path, pos.line, pos.col, "error", "complex-key",
-                                            "a mapping key must be a plain name",
-                                            "use a simple word as the key"))
-                    stack[-1].key, stack[-1].key_pos = f"?{pos.line}:{pos.col}", pos
-                if len(stack) >= MAX_DEPTH:
-                    problems.append(Problem(path, pos.line, pos.col, "error", "too-deep",
-                                            f"nesting deeper than {MAX_DEPTH} levels",
-                                            "flatten the structure"))
-                    return None, problems
-                container: dict | list = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
-                placed = place(container, pos)
-                stack.append(_Frame(container, placed if placed is not None else ("?",)))
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                stack.pop()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -224,4 +349,6 @@ def read_tree(text: str, path: str) -> tuple[Tree | None, list[Problem]]:
     except yaml.YAMLError as exc:  # unmarked reader errors (e.g. control characters)
         problems.append(Problem(path, 1, 1, "error", "yaml-syntax", str(exc).strip()))
         return None, problems
+    finally:
+        loader.dispose()
     return tree, problems
