@@ -33,6 +33,9 @@ from sim.ui.widgets import Button, draw_button, panel
 
 log = logging.getLogger(__name__)
 
+#: Characters the bundled font lacks, drawn as near equivalents instead of blank gaps.
+GLYPH_FALLBACKS = str.maketrans({"−": "-", "→": "->", "←": "<-", "●": "·", "★": "*",
+                                 "✓": "+", "✔": "+", "✗": "×", "\u00a0": " "})
 FPS = 60
 MAX_DT = 0.05  # a long sleep must not make animations jump
 
@@ -229,7 +232,7 @@ class App:
             return ""
         from sim.scenario import text_of
 
-        return text_of(text, self.lang)  # type: ignore[arg-type]
+        return text_of(text, self.lang).translate(GLYPH_FALLBACKS)  # type: ignore[arg-type]
 
     def save_settings(self) -> None:
         """Persist preferences."""

@@ -158,6 +158,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes_key": {"en": "Enter", "zh": "Enter"},
     # -- debrief -------------------------------------------------------------------------
     "debrief": {"en": "Debrief", "zh": "复盘"},
+    "debrief_title": {"en": "Debrief: {title}", "zh": "复盘：{title}"},
     "score": {"en": "Score", "zh": "得分"},
     "how_scored": {"en": "How this was scored", "zh": "评分方式"},
     "points": {"en": "{points} / {max}", "zh": "{points} / {max}"},

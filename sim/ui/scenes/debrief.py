@@ -16,6 +16,8 @@ from sim.ui.library import Entry
 from sim.ui.scene import Scene
 from sim.ui.widgets import Button, Scroll, chip, draw_button, draw_scrollbar, panel
 
+RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
+
 
 def signed(n: int) -> str:
     """+5 / -3 / 0."""
@@ -43,7 +45,8 @@ class DebriefScene(Scene):
     def quote(self, text: Any) -> str:
         """Scenario text in quotation marks of the current language."""
         t = self.tx(text)
-        return f"“{t}”"
+        # The CJK font sets curly quotes full-width; straight ones suit Latin text.
+        return f"“{t}”" if self.app.lang == "zh" else f'"{t}"'
 
     def doc(self) -> Doc:
         """The debrief as blocks in the current language (memoised)."""
@@ -78,12 +81,14 @@ class DebriefScene(Scene):
         rows = []
         for step in STEPS:
             res = d.steps[step]
-            yours = [self.quote(turns[n].reply) for n in res.turns if n in turns]
+            # Quote the reply that earned the step's status (the best of its turns), and
+            # the better reply that was on offer at that turn, if any.
+            mine = [turns[n] for n in res.turns if n in turns]
+            key = max(mine, key=lambda tr: RANK[tr.quality], default=None)
+            yours = [self.quote(key.reply)] if key is not None else []
             better = []
-            for n in res.turns:
-                tr = turns.get(n)
-                if tr is not None and tr.better is not None:
-                    better.append(self.quote(tr.better.reply))
+            if key is not None and key.better is not None:
+                better = [self.quote(key.better.reply)]
             if res.status == "missed":
                 better = [self.tx(STEP_ADVICE[step])]
             refs = ", ".join(t("turn_ref", n=n) for n in res.turns) or t("no_turns")
@@ -237,7 +242,7 @@ class DebriefScene(Scene):
         label_r = ts.draw(surface, self.t("score"), (score_r.x - 12, header.centery), "small",
                           theme.INK_SOFT, anchor="midright")
         left_w = max(60, label_r.x - header.x - 20)
-        title = f"{self.t('debrief')}: {self.tx(self.scenario.title)}"
+        title = self.t("debrief_title", title=self.tx(self.scenario.title))
         ts.draw(surface, title, (header.x, header.y), "h2", theme.INK, bold=True,
                 max_width=left_w)
         y = header.y + ts.line_height("h2") + 2
