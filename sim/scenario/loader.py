@@ -168,7 +168,7 @@ def _located(loc: tuple[Any, ...], tree: Tree) -> tuple[tuple[Any, ...], Pos]:
         if part == "[key]":
             return kept, tree.key_pos(kept)
         candidate = (*kept, part)
-        if candidate not in tree.values:
+        if not tree.has(candidate):
             break
         kept = candidate
     return kept, tree.pos(kept)

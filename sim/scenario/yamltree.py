@@ -71,6 +71,11 @@ class Tree:
                 self.values, self.keys, self.quoted = (located.values, located.keys,
                                                        located.quoted)
 
+    def has(self, path: Path) -> bool:
+        """True when the document has a value at ``path``."""
+        self._locate()
+        return path in self.values
+
     def _pos(self, path: Path, mark: Any) -> Pos:
         return Pos(mark.line + 1, mark.column + 1, path in self.quoted)
 
