@@ -170,6 +170,24 @@ def test_read_only_folder_gives_a_clear_error(tmp_path: Path):
         folder.chmod(0o700)
 
 
+def test_path_under_a_file_gives_a_clear_error(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError) as err:
+        open_store(blocker / "r.sqlite3")
+    assert "a-file" in str(err.value) and err.value.kind == "io"
+
+
+def test_errno_is_classified():
+    import errno
+
+    from sim.records.errors import classify
+
+    assert classify("f", OSError(errno.ENOSPC, "No space left on device")).kind == "full"
+    assert classify("f", OSError(errno.EROFS, "Read-only file system")).kind == "readonly"
+    assert classify("f", PermissionError(errno.EACCES, "Permission denied")).kind == "readonly"
+
+
 def test_missing_file_not_created_for_reading(tmp_path: Path):
     path = tmp_path / "none.sqlite3"
     with pytest.raises(StoreError) as err:

@@ -74,6 +74,10 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _open(args: argparse.Namespace, *, create: bool) -> Store:
+    if getattr(args, "trainee", None) is not None:
+        from sim.records.store import normalize_name
+
+        args.trainee = normalize_name(args.trainee)  # as names are stored
     return open_store(getattr(args, "db", None), create=create)
 
 

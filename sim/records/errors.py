@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -26,6 +27,17 @@ class ResumeError(Exception):
 
 def classify(path: Path | str, exc: BaseException) -> StoreError:
     """Turn a low-level ``sqlite3``/OS error into a ``StoreError`` with a clear message."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        if exc.errno == errno.ENOSPC:
+            return StoreError(
+                path, "full", "the disk is full; free some space so results can be recorded"
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StoreError(
+                path, "readonly", "this location cannot be written (read-only file or folder)"
+            )
+        if exc.errno in (errno.ENOTDIR, errno.ENOENT):
+            return StoreError(path, "io", f"this path cannot be used: {exc.strerror}")
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreError(
