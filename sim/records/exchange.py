@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from sim.records.errors import StoreError, classify
 from sim.records.models import SessionInfo
+from sim.records.paths import ordinary_permissions
 
 if TYPE_CHECKING:
     from sim.records.store import Store
@@ -60,6 +61,7 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
                     conn.execute("DELETE FROM trainee WHERE name != ?", (trainee,))
             count = len(copy.sessions())
             copy._conn.execute("PRAGMA journal_mode = DELETE")
+        ordinary_permissions(tmp)
         os.replace(tmp, out)
     except sqlite3.Error as exc:
         raise classify(out, exc) from exc

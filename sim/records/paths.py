@@ -25,3 +25,11 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_db_path()
+
+
+def ordinary_permissions(path: Path) -> None:
+    """Give a file made by ``tempfile.mkstemp`` (mode 0600) the usual permissions
+    (0666 less the umask), so a shared report or export can be read by others."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.records.errors import classify
+from sim.records.paths import ordinary_permissions
 from sim.records.report.csv import render_csv
 from sim.records.report.data import ReportData, gather
 from sim.records.report.html import render_html
@@ -54,6 +55,7 @@ def write_report(
             encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
             with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
                 fh.write(text)
+            ordinary_permissions(Path(tmp))
             os.replace(tmp, out)
         finally:
             if os.path.exists(tmp):
