@@ -51,11 +51,14 @@ def _atoms(text: str) -> list[str]:
 def wrap(text: str, columns: int, indent: str = "") -> list[str]:
     """Lines of at most ``columns`` display columns; continuation lines start with ``indent``.
 
-    Leading spaces of ``text`` stay on its first line; a word longer than a line stays whole.
+    Leading spaces of ``text`` stay on its first line, later paragraphs start at ``indent``;
+    a word longer than a line stays whole.
     """
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for n, paragraph in enumerate(text.split("\n")):
         lead = paragraph[: len(paragraph) - len(paragraph.lstrip(" "))]
+        if n and not lead and paragraph:  # later paragraphs line up with the continuation
+            lead = indent
         line = lead
         for atom in _atoms(paragraph[len(lead):]):
             if width(line + atom.rstrip()) > columns and line.strip():
