@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -176,7 +177,10 @@ class App:
         settings_path: Path | None = None,
         store: Any = None,
         use_records: bool = True,
+        background: bool = False,
     ) -> None:
+        """``background`` loads the library and records in a thread, so the first
+        frame is drawn at once (the menu shows them when ready)."""
         self.settings_path = settings_path or default_settings_path(db)
         self.settings = Settings.load(self.settings_path)
         if lang in strings.LANGS:
@@ -195,11 +199,18 @@ class App:
         self.ts.set_window(self.surface.get_size())
         self.portraits = PortraitCache()
         self.sounds = Sounds(self.settings.sound)
-        self.library = Library(library)
+        self.library = Library(library, load=False)
         self.store = store
         self.store_error: str | None = None
-        if store is None and use_records:
-            self.store = open_records(db, self)
+        self.ready = False
+        self._loader: threading.Thread | None = None
+        want_store = store is None and use_records
+        if background:
+            self._loader = threading.Thread(target=self._load, args=(db, want_store),
+                                            name="defuse-load", daemon=True)
+            self._loader.start()
+        else:
+            self._load(db, want_store)
         self.scenes: list[Scene] = []
         self.confirm: Confirm | None = None
         self.toast: Toast | None = None
@@ -209,6 +220,20 @@ class App:
         self.fullscreen = False
         self.frames_drawn = 0
         self.exit_code = 0
+
+    def _load(self, db: Path | None, want_store: bool) -> None:
+        """Load the scenario library and open the records (maybe in a thread)."""
+        try:
+            self.library.reload()
+            if want_store:
+                self.store = open_records(db, self)
+        finally:
+            self.ready = True
+
+    def wait_ready(self) -> None:
+        """Block until background loading has finished."""
+        if self._loader is not None:
+            self._loader.join()
 
     # -- language and text ---------------------------------------------------------------
 
@@ -306,6 +331,8 @@ class App:
             dt = self.clock.tick(FPS) / 1000
         else:
             wake = self.scene.next_wake() if self.scenes else None
+            if self._loader is not None:
+                wake = 0.02  # check back soon: the library is loading
             timeout = 1000 if wake is None else max(1, int(wake * 1000))
             events = self.source.wait(timeout)
             dt = self.clock.tick(0) / 1000
@@ -378,7 +405,12 @@ class App:
             self.confirm = None
 
     def update(self, dt: float) -> None:
-        """Advance animations."""
+        """Advance animations (and notice when background loading is done)."""
+        if self._loader is not None and self.ready:
+            self._loader = None
+            if self.scenes:
+                self.scene.enter()  # e.g. the menu reads best scores now
+            self.dirty = True
         if self.scenes:
             self.scene.update(dt)
         if self.toast is not None:
@@ -568,7 +600,8 @@ def run(
     started = time.perf_counter()
     pygame.display.init()
     pygame.font.init()
-    app = App(library=Path(library), lang=lang, trainee=trainee, coach=coach, db=db)
+    app = App(library=Path(library), lang=lang, trainee=trainee, coach=coach, db=db,
+              background=scenario is None)
     from sim.ui.scenes.menu import MenuScene
 
     app.push(MenuScene(app))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-
-from sim.scenario import Scenario, ScenarioError, find_scenarios, load_scenario
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +15,7 @@ class Entry:
     """One playable scenario of the library."""
 
     path: Path
-    scenario: Scenario
+    scenario: Any  # sim.scenario.Scenario
 
     @property
     def id(self) -> str:
@@ -27,14 +26,19 @@ class Entry:
 class Library:
     """Scenarios of a folder, loaded once (``reload`` picks up edits)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, load: bool = True) -> None:
         self.folder = folder
         self.entries: list[Entry] = []
         self.failed: list[Path] = []
-        self.reload()
+        if load:
+            self.reload()
 
     def reload(self) -> None:
         """(Re)load every scenario file of the folder; broken files are counted, not shown."""
+        # Imported here: the scenario model (pydantic) is the slowest import of the game,
+        # and the window can draw its first frame while it loads.
+        from sim.scenario import ScenarioError, find_scenarios, load_scenario
+
         entries: list[Entry] = []
         failed: list[Path] = []
         paths = find_scenarios(self.folder) if self.folder.is_dir() else []
@@ -47,7 +51,7 @@ class Library:
         entries.sort(key=lambda e: (e.scenario.difficulty, e.id))
         self.entries, self.failed = entries, failed
 
-    def add(self, path: Path, scenario: Scenario) -> Entry:
+    def add(self, path: Path, scenario: Any) -> Entry:
         """Make a scenario loaded from elsewhere (``play PATH``) part of the list."""
         for entry in self.entries:
             if entry.path.resolve() == path.resolve():

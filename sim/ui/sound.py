@@ -16,7 +16,7 @@ from sim.ui.text import ROOT
 log = logging.getLogger(__name__)
 
 SOUND_DIR = ROOT / "assets" / "sounds"
-NAMES = ("click", "better", "worse", "end_good", "end_bad", "type")
+NAMES = ("click", "better", "worse", "end_good", "end_bad")
 
 
 class Sounds:

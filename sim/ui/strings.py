@@ -55,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_played": {"en": "Not played yet", "zh": "尚未练习"},
     "history": {"en": "History", "zh": "练习记录"},
     "quit": {"en": "Quit", "zh": "退出"},
+    "loading": {"en": "Loading the practice cases...", "zh": "正在加载练习案例……"},
     "open_case": {"en": "Open case", "zh": "查看案例"},
     "empty_library": {
         "en": "No practice cases found in {path}.",

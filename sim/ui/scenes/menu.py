@@ -75,6 +75,10 @@ class MenuScene(Scene):
 
     def enter(self) -> None:
         """Refresh best scores and the resume offer from the records."""
+        last = self.app.settings.last_scenario
+        for i, e in enumerate(self.app.library.entries):
+            if e.id == last:
+                self.selected = i
         self.refresh_records()
         if self.editing:
             pygame.key.start_text_input()
@@ -122,7 +126,7 @@ class MenuScene(Scene):
         app = self.app
         ts = app.ts
         key = (app.size, ts.px("body"), app.lang, app.settings.coach, app.sounds.enabled,
-               bool(self.plan), len(app.library.entries), self.editing)
+               bool(self.plan), len(app.library.entries), self.editing, app.ready)
         if key == self._layout_key and self._layout is not None:
             return self._layout
         w, h = app.size
@@ -488,7 +492,8 @@ class MenuScene(Scene):
                 draw_button(surface, ts, b, b.hit(hover), "small")
         view = lay.list_view
         if not lay.cards:
-            msg = app.t("empty_library", path=str(app.library.folder))
+            msg = (app.t("empty_library", path=str(app.library.folder)) if app.ready
+                   else app.t("loading"))
             ts.draw_wrapped(surface, msg, view.inflate(-20, -20), "body", theme.INK_SOFT)
         old = surface.get_clip()
         surface.set_clip(view)
