@@ -249,7 +249,7 @@ def test_export_import_commands(tmp_path: Path, trainer_db: Path, capsys):
     assert main(["import", str(shared), "--db", str(other)]) == 0
     assert "6 added, 0 updated, 0 already here (trainees: Ana)" in capsys.readouterr().out
     assert main(["import", str(shared), "--db", str(other)]) == 0
-    assert "0 added, 0 updated, 6 already here" in capsys.readouterr().out
+    assert "0 added, 0 updated, 6 already here (trainees: Ana)" in capsys.readouterr().out
 
 
 def test_env_var_is_the_default_database(tmp_path: Path, monkeypatch, capsys):

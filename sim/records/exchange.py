@@ -123,6 +123,7 @@ def _merge(store: Store, other: Store, origin: str) -> ImportResult:
     incoming = other.sessions(newest_first=False)
     with store.transaction() as conn:
         for info in incoming:
+            result.trainees.add(info.trainee)
             row = conn.execute(
                 "SELECT id, status, (SELECT count(*) FROM turn WHERE session_id = session.id) "
                 "FROM session WHERE uid = ?", (info.uid,)).fetchone()
@@ -137,7 +138,6 @@ def _merge(store: Store, other: Store, origin: str) -> ImportResult:
             else:
                 result.added += 1
             _insert(conn, other, info, info.origin or origin)
-            result.trainees.add(info.trainee)
     log.info("imported from %s: %s", origin, result)
     return result
 
