@@ -434,13 +434,13 @@ class App:
         self.frames_drawn += 1
 
     def draw_toast(self, surface: pygame.Surface, toast: Toast) -> None:
-        """The notice, centred near the bottom."""
+        """The notice, centred at the top."""
         ts = self.ts
-        w, h = self.size
+        w = self.size[0]
         text = ts.fit(toast.text, "body", w - 80)
         tw = ts.measure(text, "body")
         box = pygame.Rect(0, 0, tw + 40, ts.line_height("body") + 16)
-        box.midbottom = (w // 2, h - ts.line_height("small") - 24)
+        box.midtop = (w // 2, 12)  # at the top: replies and buttons sit at the bottom
         alpha = int(255 * min(1.0, toast.left / 0.4))
         layer = pygame.Surface(box.size, pygame.SRCALPHA)
         pygame.draw.rect(layer, (*theme.INK, min(225, alpha)), layer.get_rect(),
