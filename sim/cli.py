@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
-                        help="language of the game window (default: en)")
-    parser.set_defaults(handler=None, library=None, db=None, verbose=False, lang="en")
+                        help="language of the game window (default: the last one chosen)")
+    parser.set_defaults(handler=None, library=None, db=None, verbose=False, lang=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMANDS:
         importlib.import_module(module).register(sub, common)

@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Plays a scenario: in the game window at its case brief, or in the "
                     "terminal with --text, --choices or --json.")
     p.add_argument("scenario", metavar="SCENARIO", help="a library id or a path to a .yaml")
-    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help="language (default: en in the terminal, the last one chosen in the "
+                        "window)")
     p.add_argument("--text", action="store_true", help="play in the terminal")
     p.add_argument("--choices", metavar="LIST",
                    help="answer non-interactively: reply ids or 1-based numbers, e.g. 1,3,2")
@@ -63,6 +65,7 @@ def play(args: argparse.Namespace) -> int:
 
 def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     """Interactive, or scripted with --choices; --json prints only the debrief JSON."""
+    args.lang = args.lang or "en"
     from sim.coach import assess
     from sim.console import PlanError, Printer, TerminalPlayer, print_debrief
 
@@ -137,7 +140,7 @@ def open_window_or_terminal(args: argparse.Namespace) -> int:
 
 def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
     """Pick a scenario in the terminal (unless one was named), then play it."""
-    lang = getattr(args, "lang", "en")
+    lang = getattr(args, "lang", None) or "en"
     if scenario is None:
         from sim.console.strings import tr
 

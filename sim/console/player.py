@@ -82,6 +82,9 @@ class TerminalPlayer:
         p.rule(p.t(sc.title))
         p.line(f"{tr('case_brief', p.lang)}:")
         p.line("  " + p.t(sc.briefing), "  ")
+        if sc.authority is not None:
+            p.line(f"{tr('authority', p.lang)}:")
+            p.line("  " + p.t(sc.authority), "  ")
         p.line(f"{tr('customer', p.lang)}: {p.t(sc.customer.name)} — {p.t(sc.customer.role)}")
 
     def show_node(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
     "case_brief": {"en": "CASE BRIEF", "zh": "案情简介"},
+    "authority": {"en": "YOUR AUTHORITY", "zh": "你的权限"},
     "customer": {"en": "Customer", "zh": "客户"},
     "emotion": {"en": "Emotion", "zh": "情绪"},
     "trust": {"en": "Trust", "zh": "信任"},

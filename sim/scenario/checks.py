@@ -260,7 +260,7 @@ class _Checker:
                              "add " + ", ".join(f"'{m}: ...'" for m in missing))
 
 
-_TEXT_KEYS_TOP = ("title", "summary", "briefing")
+_TEXT_KEYS_TOP = ("title", "summary", "briefing", "authority")
 
 
 def iter_texts(data: dict) -> Iterator[tuple[PathT, Any]]:

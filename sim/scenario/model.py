@@ -201,6 +201,9 @@ class Scenario(BaseModel):
     difficulty: Annotated[StrictInt, Field(ge=1, le=5)]
     tags: list[NonEmpty] = Field(default_factory=list)
     briefing: Text
+    authority: Text | None = Field(
+        default=None, description="what the trainee may decide without asking (e.g. a "
+        "compensation budget); shown on the case brief")
     customer: Customer
     facts: dict[Id, Text] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +17,6 @@ from sim.ui.scene import Scene
 from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
 
 log = logging.getLogger(__name__)
-
-_SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]?")
-_AUTHORITY_WORDS = (
-    "you may", "you can", "you are allowed", "authority", "without asking", "budget",
-    "approve", "approval", "you cannot", "you can't", "escalate", "supervisor",
-    "你可以", "权限", "请示", "额度", "审批", "不能", "主管", "无需", "不用",
-)
-
-
-def authority_of(briefing: str) -> list[str]:
-    """Sentences of a briefing that state what the trainee may decide (pure)."""
-    out = []
-    for m in _SENTENCE.finditer(briefing):
-        sentence = m.group(0).strip()
-        if sentence and any(w in sentence.lower() for w in _AUTHORITY_WORDS):
-            out.append(sentence)
-    return out
-
 
 def open_scenario_file(app: Any, path: Path, at: str | None = None) -> bool:
     """Load a scenario file and show its brief (or, with ``at``, play from that node)."""
@@ -98,10 +79,9 @@ class BriefScene(Scene):
             s = self.entry.scenario
             briefing = self.tx(s.briefing)
             blocks = [Heading(self.t("case_brief"), "h3"), Para(briefing)]
-            authority = authority_of(briefing)
-            if authority:
-                blocks += [Spacer(0.6), Heading(self.t("your_authority"), "h3")]
-                blocks += [Para(a, color=theme.ACCENT_DARK) for a in authority]
+            if s.authority is not None:
+                blocks += [Spacer(0.6), Heading(self.t("your_authority"), "h3"),
+                           Para(self.tx(s.authority), color=theme.ACCENT_DARK)]
             self._docs[lang] = Doc(blocks, gap=8)
         return self._docs[lang]
 
