@@ -159,3 +159,23 @@ endings:
     _, problems = check_bytes(text.encode(), "y.yaml")
     (err,) = problems
     assert err.line == 13 and "yes/no" in err.hint
+
+
+def test_continue_with_an_edited_version(cake, tmp_path, example_path) -> None:
+    from sim.engine import continue_with
+
+    s = replay(cake, ["refund_now", "sorry"])
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(example_path.read_text(encoding="utf-8").replace(
+        "Don't give me that. I want to speak to your manager!", "Enough. Manager. Now."),
+        encoding="utf-8")
+    fresh = continue_with(s, load_scenario(edited))
+    assert fresh.node_id == "still_angry" and fresh.node.say == "Enough. Manager. Now."
+    assert (fresh.emotion, fresh.trust, fresh.flags, fresh.learned, fresh.turn) == (
+        s.emotion, s.trust, s.flags, s.learned, s.turn)
+    assert fresh.visits["still_angry"] == 1 and fresh.visits["vented"] == 1
+    gone = tmp_path / "gone.yaml"
+    gone.write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
+    done = replay(cake, ["courier"])
+    with pytest.raises(ChoiceError, match="ending"):
+        continue_with(done, load_scenario(gone))

@@ -8,10 +8,10 @@ from sim.engine.events import (
     NodeEntered,
     SessionEnded,
 )
-from sim.engine.session import ChoiceError, Offered, Session, replay
+from sim.engine.session import ChoiceError, Offered, Session, continue_with, replay
 from sim.engine.turn import Turn
 
 __all__ = [
     "ChoiceError", "ChoiceMade", "Event", "FactLearned", "MetersChanged", "NodeEntered",
-    "Offered", "Session", "SessionEnded", "Turn", "replay",
+    "Offered", "Session", "SessionEnded", "Turn", "continue_with", "replay",
 ]

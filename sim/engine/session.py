@@ -267,6 +267,26 @@ class Session:
             listener(event)
 
 
+def continue_with(session: Session, scenario: Scenario) -> Session:
+    """A session of ``scenario`` (an edited version of the one being played) at the same
+    node with the same meters, flags, facts and visits — for previewing edits in place.
+
+    Raises :class:`ChoiceError` when the current node no longer exists in the new version.
+    Turn history does not carry over: the edited replies may no longer match it.
+    """
+    node = session.node_id
+    if node in scenario.endings:
+        raise ChoiceError(f"'{node}' is an ending; restart the scenario to preview it")
+    fresh = Session(scenario, start=node, emotion=session.emotion, trust=session.trust,
+                    flags=session.flags,
+                    learned=(f for f in session.learned if f in scenario.facts))
+    fresh.visits = Counter({k: v for k, v in session.visits.items()
+                            if k in scenario.nodes or k in scenario.endings})
+    fresh.visits[node] = max(fresh.visits[node], 1)
+    fresh.turn = session.turn
+    return fresh
+
+
 def replay(scenario: Scenario, plan: Iterable[int | str], **preset: object) -> Session:
     """A new session with the plan's replies given in order (tokens as in :meth:`answer`)."""
     session = Session(scenario, **preset)  # type: ignore[arg-type]
