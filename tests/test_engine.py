@@ -170,7 +170,7 @@ def test_continue_with_an_edited_version(cake, tmp_path, example_path) -> None:
         "Don't give me that. I want to speak to your manager!", "Enough. Manager. Now."),
         encoding="utf-8")
     fresh = continue_with(s, load_scenario(edited))
-    assert fresh.node_id == "still_angry" and fresh.node.say == "Enough. Manager. Now."
+    assert fresh.node_id == "still_angry" and fresh.node.say["en"] == "Enough. Manager. Now."
     assert (fresh.emotion, fresh.trust, fresh.flags, fresh.learned, fresh.turn) == (
         s.emotion, s.trust, s.flags, s.learned, s.turn)
     assert fresh.visits["still_angry"] == 1 and fresh.visits["vented"] == 1
