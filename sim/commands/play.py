@@ -36,7 +36,43 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--trainee", metavar="NAME", help="whose practice this is")
     p.add_argument("--coach", action="store_true",
                    help="coach mode: show each reply's step and the coach's note at once")
+    preview = p.add_argument_group(
+        "preview (trainers)", "start anywhere with a preset state; such play is not recorded")
+    preview.add_argument("--at", metavar="NODE", help="start at this node instead of 'start'")
+    preview.add_argument("--emotion", metavar="N", type=int, help="starting emotion (0..100)")
+    preview.add_argument("--trust", metavar="N", type=int, help="starting trust (0..100)")
+    preview.add_argument("--set", metavar="FLAG=VALUE", action="append", default=[],
+                         dest="set_flags", type=parse_flag,
+                         help="preset a flag: true, false or an integer (repeatable)")
     p.set_defaults(handler=play)
+
+
+def parse_flag(text: str) -> tuple[str, bool | int]:
+    """``flag=true|false|INT`` as a (name, value) pair (argparse reports bad ones)."""
+    name, sep, raw = text.partition("=")
+    name, raw = name.strip(), raw.strip().lower()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected FLAG=VALUE, got {text!r}")
+    if raw in ("true", "false"):
+        return name, raw == "true"
+    try:
+        return name, int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{name}: the value must be true, false or an integer, not {raw!r}") from None
+
+
+def preset_of(args: argparse.Namespace) -> dict:
+    """The preview preset given on the command line (empty: an ordinary session)."""
+    preset: dict = {}
+    if getattr(args, "at", None):
+        preset["start"] = args.at
+    for key in ("emotion", "trust"):
+        if getattr(args, key, None) is not None:
+            preset[key] = getattr(args, key)
+    if getattr(args, "set_flags", None):
+        preset["flags"] = dict(args.set_flags)
+    return preset
 
 
 def load_or_exit(token: str, args: argparse.Namespace) -> Scenario:
@@ -58,6 +94,10 @@ def load_or_exit(token: str, args: argparse.Namespace) -> Scenario:
 def play(args: argparse.Namespace) -> int:
     """Play one scenario in the window or the terminal."""
     scenario = load_or_exit(args.scenario, args)
+    at = getattr(args, "at", None)
+    if at is not None and at not in scenario.nodes:
+        raise UsageError(f"--at: no node '{at}' in scenario '{scenario.id}'"
+                         + (" (it is an ending)" if at in scenario.endings else ""))
     if args.text or args.choices is not None or args.json:
         return play_in_terminal(scenario, args)
     return open_window(args, Path(scenario.source_path or args.scenario))
@@ -75,10 +115,20 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     from sim.console.recording import begin, saved_note
 
     scripted = args.choices is not None
-    started = begin(scenario, db=args.db, trainee=args.trainee, lang=args.lang,
-                    out=sys.stderr if scripted else stream,
-                    read=None if scripted else _reader(stream),
-                    mode="scripted" if scripted else "text", library=library_of(args))
+    preset = preset_of(args)
+    if preset:  # a trainer's preview: play from the preset state, unrecorded
+        from sim.engine import ChoiceError, Session
+        from sim.records import NullRecorder
+
+        try:
+            started = Session(scenario, **preset), NullRecorder()
+        except ChoiceError as exc:
+            raise UsageError(f"--at: {exc}") from None
+    else:
+            started = begin(scenario, db=args.db, trainee=args.trainee, lang=args.lang,
+                        out=sys.stderr if scripted else stream,
+                        read=None if scripted else _reader(stream),
+                        mode="scripted" if scripted else "text", library=library_of(args))
     if started is None:  # the records can't be used and the trainee chose not to play
         return 2
     session, recorder = started
@@ -130,7 +180,9 @@ def open_window(args: argparse.Namespace, scenario: Path | None = None) -> int:
         return terminal_menu(args, scenario)
     return app.run(library=library_of(args), scenario=scenario, lang=args.lang,
                    trainee=getattr(args, "trainee", None), coach=getattr(args, "coach", True),
-                   db=Path(args.db) if args.db else None)
+                   db=Path(args.db) if args.db else None, at=getattr(args, "at", None),
+                   emotion=getattr(args, "emotion", None), trust=getattr(args, "trust", None),
+                   flags=dict(getattr(args, "set_flags", None) or []) or None)
 
 
 def open_window_or_terminal(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ import pygame
 from sim.ui import strings, theme
 from sim.ui.intents import Intent, Kind, translate
 from sim.ui.library import Library
+from sim.ui.notice import Notice
 from sim.ui.portrait import PortraitCache
 from sim.ui.scene import Scene
 from sim.ui.settings import Settings, default_settings_path
@@ -120,10 +121,11 @@ class Confirm:
     """A modal question (e.g. leaving mid-session): Enter/Y = yes, Esc/N = no."""
 
     def __init__(
-        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None]
+        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None],
+        on_no: Callable[[], None] | None = None,
     ) -> None:
         self.title, self.body, self.yes, self.no = title, body, yes, no
-        self.on_yes = on_yes
+        self.on_yes, self.on_no = on_yes, on_no
 
     def layout(self, app: App) -> tuple[pygame.Rect, Button, Button]:
         """The dialog box and its two buttons."""
@@ -201,7 +203,11 @@ class App:
         self.sounds = Sounds(self.settings.sound)
         self.library = Library(library, load=False)
         self.store = store
+        #: Why the records could not be opened (it names the file); None when they could.
         self.store_error: str | None = None
+        #: The trainee agreed to play without recording (asked once per run).
+        self.unrecorded_ok = False
+        self._asked_store = False
         self.ready = False
         self._loader: threading.Thread | None = None
         want_store = store is None and use_records
@@ -213,7 +219,10 @@ class App:
             self._load(db, want_store)
         self.scenes: list[Scene] = []
         self.confirm: Confirm | None = None
+        self.notice: Notice | None = None
         self.toast: Toast | None = None
+        #: F2: the trainer overlay (node, meters, flags, facts) over play.
+        self.trainer_overlay = False
         self.running = True
         self.dirty = True
         self.hover: tuple[int, int] | None = None
@@ -302,9 +311,12 @@ class App:
         self.scene.enter()
         self.dirty = True
 
-    def ask(self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None]) -> None:
+    def ask(
+        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None],
+        on_no: Callable[[], None] | None = None,
+    ) -> None:
         """Show a modal yes/no question."""
-        self.confirm = Confirm(title, body, yes, no, on_yes)
+        self.confirm = Confirm(title, body, yes, no, on_yes, on_no)
         self.dirty = True
 
     def notify(self, text: str) -> None:
@@ -321,7 +333,8 @@ class App:
     @property
     def animating(self) -> bool:
         """True while the scene or a notice moves."""
-        return (bool(self.scenes) and self.scene.animating) or self.toast is not None
+        return ((bool(self.scenes) and self.scene.animating) or self.toast is not None
+                or (self.notice is not None and self.notice.animating))
 
     def frame(self) -> bool:
         """Run one iteration: input, update, draw if needed. Returns False when done."""
@@ -377,14 +390,65 @@ class App:
             self.save_settings()
             self.notify(self.t("toast_sound_on" if self.sounds.enabled else "toast_sound_off"))
             return
+        if kind is Kind.TRAINER:
+            self.trainer_overlay = not self.trainer_overlay
+            return
         if kind is Kind.POINTER and intent.pos != self.hover:
             self.hover = intent.pos
             self.dirty = True
+        if self.notice is not None:
+            if kind is Kind.RELOAD:  # F5 again after fixing the file: try at once
+                self.notice = None
+            else:
+                self.notice.handle(intent, self)
+                if self.notice.closed:
+                    self.notice = None
+                return
         if self.confirm is not None:
             self.handle_confirm(intent)
             return
         if self.scenes:
             self.scene.handle(intent)
+
+    def show_notice(self, title: str, body: str, lines: list[str], **values: object) -> None:
+        """Show a notice that stays until dismissed (e.g. a scenario's located errors);
+        ``title`` and ``body`` are string keys formatted with ``values``."""
+        self.notice = Notice(self, title, body,
+                             [line.translate(GLYPH_FALLBACKS) for line in lines], **values)
+        self.dirty = True
+
+    def check_records(self, then: Callable[[], None] | None = None) -> None:
+        """If the records cannot be used, say so (naming the file) and ask whether to
+        play without recording. Yes runs ``then`` (e.g. start the session); no goes back
+        to the menu, or quits when asked at start-up. The file is never touched: the
+        store refuses a file it cannot use without changing it."""
+        if self.store_error is None or self.unrecorded_ok:
+            if then is not None:
+                then()
+            return
+        self._asked_store = True
+
+        def play_unrecorded() -> None:
+            self.unrecorded_ok = True
+            self.notify(self.t("records_off_toast"))
+            if then is not None:
+                then()
+
+        self.ask(self.t("records_title"), self.t("records_body", error=self.store_error),
+                 self.t("records_yes"), self.t("records_no" if then is None else "back"),
+                 play_unrecorded,
+                 on_no=None if then is not None else self.records_declined)
+
+    def records_declined(self) -> None:
+        """No to playing unrecorded: back to the menu, or quit when already there."""
+        if len(self.scenes) > 1:
+            for scene in self.scenes[1:]:
+                close = getattr(scene, "close", None)
+                if close is not None:
+                    close()
+            self.back_to_root()
+        else:
+            self.quit()
 
     def handle_confirm(self, intent: Intent) -> None:
         """Answer the modal question."""
@@ -403,6 +467,8 @@ class App:
             confirm.on_yes()
         elif said_no:
             self.confirm = None
+            if confirm.on_no is not None:
+                confirm.on_no()
 
     def update(self, dt: float) -> None:
         """Advance animations (and notice when background loading is done)."""
@@ -411,8 +477,13 @@ class App:
             if self.scenes:
                 self.scene.enter()  # e.g. the menu reads best scores now
             self.dirty = True
+        if self.store_error is not None and not self._asked_store and self.ready \
+                and self._loader is None:
+            self.check_records()
         if self.scenes:
             self.scene.update(dt)
+        if self.notice is not None:
+            self.notice.update(dt, self)
         if self.toast is not None:
             self.toast.left -= dt
             if self.toast.left <= 0:
@@ -424,6 +495,8 @@ class App:
         surface = self.surface
         if self.scenes:
             self.scene.draw(surface)
+        if self.notice is not None:
+            self.notice.draw(surface, self, self.hover)
         if self.confirm is not None:
             self.confirm.draw(surface, self, self.hover)
         if self.toast is not None:
@@ -587,14 +660,19 @@ def run(
     coach: bool = True,
     db: Path | None = None,
     at: str | None = None,
+    emotion: int | None = None,
+    trust: int | None = None,
+    flags: dict[str, bool | int] | None = None,
 ) -> int:
     """Open the game window: at the menu, or at the case brief of ``scenario``.
 
     ``library`` is the scenario folder shown in the menu; ``lang`` ``"en"`` or ``"zh"``
     (None: the language the trainee last chose);
     ``trainee`` presets the name; ``coach`` False plays in exam mode; ``db`` the records
-    database (default: ``$DEFUSE_DB`` or the user data directory); ``at`` (with
-    ``scenario``) starts play at that node, to preview a scenario being written.
+    database (default: ``$DEFUSE_DB`` or the user data directory); ``at``, ``emotion``,
+    ``trust`` and ``flags`` (with ``scenario``) start play at once at that node in that
+    state, unrecorded, to preview a scenario being written (F5 reloads it from disk,
+    F2 shows the state).
     Returns the process exit code (0, or 2 when the scenario cannot be loaded).
     """
     started = time.perf_counter()
@@ -606,9 +684,11 @@ def run(
 
     app.push(MenuScene(app))
     if scenario is not None:
+        from sim.ui.preview import Preset
         from sim.ui.scenes.brief import open_scenario_file
 
-        if not open_scenario_file(app, Path(scenario), at=at):
+        preset = Preset(at, emotion, trust, dict(flags or {}))
+        if not open_scenario_file(app, Path(scenario), preset=preset):
             pygame.quit()
             return 2
     app.frame()

@@ -22,6 +22,8 @@ class Kind(Enum):
     SKIP = auto()  # Space: finish the typing animation
     LANG = auto()  # L
     FULLSCREEN = auto()  # F11
+    RELOAD = auto()  # F5: a trainer reloads the scenario being played from disk
+    TRAINER = auto()  # F2: a trainer's overlay of the session's inner state
     BIGGER = auto()  # Ctrl +
     SMALLER = auto()  # Ctrl -
     MUTE = auto()  # M
@@ -60,6 +62,8 @@ _KEYS = {
     pygame.K_KP_ENTER: Kind.CONFIRM,
     pygame.K_SPACE: Kind.SKIP,
     pygame.K_F11: Kind.FULLSCREEN,
+    pygame.K_F5: Kind.RELOAD,
+    pygame.K_F2: Kind.TRAINER,
     pygame.K_UP: Kind.UP,
     pygame.K_DOWN: Kind.DOWN,
     pygame.K_LEFT: Kind.LEFT,
@@ -82,7 +86,8 @@ def translate(event: pygame.event.Event, text_mode: bool = False) -> list[Intent
 
     ``text_mode`` is true while a text field has focus: letters and digits then type
     (through ``TEXTINPUT``, which also carries IME input such as pinyin) instead of
-    acting as shortcuts; Esc, Enter, Tab, Backspace, F11 and Ctrl +/- still work.
+    acting as shortcuts; Esc, Enter, Tab, Backspace, F2, F5, F11 and Ctrl +/- still
+    work.
     """
     et = event.type
     if et == pygame.QUIT:

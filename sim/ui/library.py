@@ -59,3 +59,10 @@ class Library:
         entry = Entry(path, scenario)
         self.entries.append(entry)
         return entry
+
+    def replace(self, entry: Entry) -> None:
+        """Use an edited version of a scenario already listed (same file), e.g. after F5."""
+        for i, old in enumerate(self.entries):
+            if old.path.resolve() == entry.path.resolve():
+                self.entries[i] = entry
+                return

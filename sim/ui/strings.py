@@ -212,6 +212,60 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Left/Right: reply by reply  ·  Up/Down: scroll  ·  Esc: debrief",
         "zh": "左/右：逐轮翻看  ·  上/下：滚动  ·  Esc：返回复盘",
     },
+    # -- trainer preview (F5, F2) ----------------------------------------------------------
+    "ok": {"en": "OK", "zh": "知道了"},
+    "reload_errors_title": {
+        "en": "The edited scenario has errors",
+        "zh": "修改后的案例有错误",
+    },
+    "reload_errors_body": {
+        "en": "{n} error(s), listed below as file:line:column. The version loaded before "
+              "keeps playing; fix the file and press F5 again.",
+        "zh": "共 {n} 处错误，位置见下（文件:行:列）。游戏继续使用修改前的版本；"
+              "改好文件后再按 F5。",
+    },
+    "reload_gone_title": {
+        "en": "Cannot continue in the edited file",
+        "zh": "无法在修改后的文件中继续",
+    },
+    "reload_gone_body": {
+        "en": "The node '{node}' where play is now is no longer in {path}, so the version "
+              "loaded before keeps playing. Restart the case to play the new version.",
+        "zh": "当前所在的节点“{node}”已不在 {path} 中，游戏继续使用修改前的版本。"
+              "重新开始本案例即可练习新版本。",
+    },
+    "reload_ended_body": {
+        "en": "This conversation has ended (at '{node}'); restart the case to play the "
+              "new version of {path}.",
+        "zh": "本次对话已经结束（在“{node}”）；重新开始本案例即可练习 {path} 的新版本。",
+    },
+    "reloaded": {"en": "Reloaded {name}", "zh": "已重新载入 {name}"},
+    "reloaded_unrecorded": {
+        "en": "Reloaded {name}; the rest of this play is not recorded",
+        "zh": "已重新载入 {name}；之后的练习不再记录",
+    },
+    "ov_title": {"en": "Trainer view (F2)", "zh": "培训师视图（F2）"},
+    "ov_reloaded": {"en": "reloaded {n}x", "zh": "已重新载入 {n} 次"},
+    "ov_node": {"en": "Node", "zh": "节点"},
+    "ov_turn": {"en": "Replies", "zh": "已回复"},
+    "ov_flags": {"en": "Flags", "zh": "标记"},
+    "ov_facts": {"en": "Facts", "zh": "事实"},
+    "ov_none": {"en": "none", "zh": "无"},
+    # -- records unusable --------------------------------------------------------------------
+    "records_title": {"en": "Your results cannot be recorded", "zh": "无法记录你的练习结果"},
+    "records_body": {
+        "en": "The records file cannot be used:\n{error}\nThe file has been left exactly as "
+              "it is. Play without recording? Nothing you play now will be saved.",
+        "zh": "记录文件无法使用：\n{error}\n该文件保持原样，没有被改动。要在不记录的情况下"
+              "练习吗？本次练习的结果都不会保存。",
+    },
+    "records_yes": {"en": "Play without recording", "zh": "不记录，继续练习"},
+    "records_no": {"en": "Quit", "zh": "退出"},
+    "records_off_toast": {"en": "Not recording", "zh": "本次不记录"},
+    "records_off_banner": {
+        "en": "Not recording: the records file cannot be used ({path}).",
+        "zh": "未记录：记录文件无法使用（{path}）。",
+    },
     # -- history -------------------------------------------------------------------------
     "history_title": {"en": "History of {name}", "zh": "{name}的练习记录"},
     "history_empty": {"en": "No sessions yet.", "zh": "还没有练习记录。"},

@@ -13,13 +13,14 @@ from sim.ui.doc import Doc, Heading, Para, Spacer
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.portrait import Look, Mood
+from sim.ui.preview import Preset
 from sim.ui.scene import Scene
 from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
 
 log = logging.getLogger(__name__)
 
-def open_scenario_file(app: Any, path: Path, at: str | None = None) -> bool:
-    """Load a scenario file and show its brief (or, with ``at``, play from that node)."""
+def open_scenario_file(app: Any, path: Path, preset: Preset | None = None) -> bool:
+    """Load a scenario file and show its brief (or, with a preset, play from it at once)."""
     from sim.scenario import ScenarioError, load_scenario
 
     try:
@@ -28,24 +29,35 @@ def open_scenario_file(app: Any, path: Path, at: str | None = None) -> bool:
         log.error("cannot open %s: %s", path, exc)
         return False
     entry = app.library.add(path, scenario)
-    if at is not None:
-        return start_play(app, entry, at=at, replace=False)
+    if preset:
+        return start_play(app, entry, preset=preset, replace=False)
     app.push(BriefScene(app, entry))
     return True
 
 
-def start_play(app: Any, entry: Entry, at: str | None = None, replace: bool = True) -> bool:
-    """Start a new session of ``entry`` (recorded unless previewing from a node)."""
+def start_play(
+    app: Any, entry: Entry, preset: Preset | None = None, replace: bool = True
+) -> bool:
+    """Start a new session of ``entry``: recorded, unless it is a trainer's preview
+    (``preset``) or the trainee agreed to play without working records."""
     from sim.engine import ChoiceError, Session
     from sim.ui.scenes.play import PlayScene
 
+    preset = preset or Preset()
     try:
-        session = Session(entry.scenario, start=at)
+        session = Session(entry.scenario, **preset.session_kwargs())
     except ChoiceError as exc:
         app.notify(str(exc))
         return False
-    recorder = None
-    if app.store is not None and at is None and app.settings.trainee:
+    recorder: Any = None
+    if preset:
+        pass  # a preview's history does not begin at the start: nothing to record
+    elif app.store is None and app.store_error is not None:
+        from sim.records import NullRecorder
+
+        recorder = NullRecorder()
+        recorder.attach(session)
+    elif app.store is not None and app.settings.trainee:
         try:
             mode = "coach" if app.settings.coach else "exam"
             recorder = app.store.start(app.settings.trainee, entry.scenario, app.lang, mode)
@@ -53,7 +65,7 @@ def start_play(app: Any, entry: Entry, at: str | None = None, replace: bool = Tr
         except Exception as exc:  # play on without recording
             log.warning("not recording this session: %s", exc)
             recorder = None
-    scene = PlayScene(app, entry, session, recorder)
+    scene = PlayScene(app, entry, session, recorder, preview=bool(preset))
     if replace:
         app.replace(scene)
     else:
@@ -143,9 +155,10 @@ class BriefScene(Scene):
             self.scroll.by((1 if k is Kind.PAGE_DOWN else -1) * view.height * 0.9)
 
     def start(self) -> None:
-        """Begin play."""
+        """Begin play (first asking, if the records cannot be used, whether to play
+        without them)."""
         self.app.sounds.play("click")
-        start_play(self.app, self.entry)
+        self.app.check_records(lambda: start_play(self.app, self.entry))
 
     def update(self, dt: float) -> None:
         _, view, _, _, _ = self.layout()

@@ -5,11 +5,16 @@ from the session's events (``ChoiceMade``, ``MetersChanged``, ``FactLearned``,
 ``NodeEntered``, ``SessionEnded``), which it turns into conversation entries and
 animations. The customer's new line types out progressively (Space or a click shows it
 at once); replies appear when it has been said.
+
+For trainers, F5 re-reads the scenario file and continues in the edited version at the
+same node and state (errors are shown, and the old version plays on), and F2 shows the
+session's node, meters, turn, flags and facts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +27,7 @@ from sim.ui.doc import Block, Bubble, Doc, Para
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.portrait import Look, Mood
+from sim.ui.preview import draw_overlay, overlay_height, reload_session, state_lines
 from sim.ui.scene import Scene
 from sim.ui.widgets import (
     Button,
@@ -40,6 +46,8 @@ TYPE_CPS = {"en": 60.0, "zh": 26.0}  # characters per second of the typewriter
 JOLT_TIME = 0.45
 BLINK_EVERY = (3.2, 4.6, 5.4, 3.9)
 BLINK_TIME = 0.14
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,12 +84,18 @@ class PlayScene(Scene):
 
     name = "play"
 
-    def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None) -> None:
+    def __init__(
+        self, app: Any, entry: Entry, session: Any, recorder: Any = None,
+        preview: bool = False,
+    ) -> None:
         super().__init__(app)
         self.entry = entry
         self.scenario = entry.scenario
         self.session = session
         self.recorder = recorder
+        #: A trainer's preview (preset start or a reloaded file): never recorded.
+        self.preview = preview
+        self.reloads = 0
         self.look = Look.from_mapping(self.scenario.customer.look)
         self.emotion = Meter(session.emotion)
         self.trust = Meter(session.trust)
@@ -321,6 +335,9 @@ class PlayScene(Scene):
         if k is Kind.BACK:
             self.ask_leave()
             return
+        if k is Kind.RELOAD:
+            self.reload()
+            return
         if self.is_typing and k in (Kind.SKIP, Kind.CONFIRM, Kind.CLICK, Kind.CHOOSE):
             self.skip()
             return
@@ -350,6 +367,52 @@ class PlayScene(Scene):
             self.scroll_log((1 if k is Kind.PAGE_DOWN else -1) * lay["log"].height * 0.9)
         elif k is Kind.END:
             self.follow = True
+
+    def reload(self) -> None:
+        """F5: re-read the scenario file and continue in the edited version.
+
+        On errors, or when the current node is gone, a notice says so and the version
+        already loaded plays on. A recorded session is left open in the records (the
+        trainee can resume it later) and the rest of this play is not recorded.
+        """
+        path = self.entry.path
+        result = reload_session(path, self.session)
+        if result.errors:
+            log.info("reload of %s refused: %d error(s)", path, len(result.errors))
+            self.app.show_notice("reload_errors_title", "reload_errors_body", result.errors,
+                                 n=len(result.errors))
+            return
+        if result.session is None:
+            key = "reload_ended_body" if result.at_ending else "reload_gone_body"
+            self.app.show_notice("reload_gone_title", key, [], node=result.gone or "",
+                                 path=str(path))
+            return
+        recorded = self.recorder is not None and getattr(self.recorder, "enabled", False)
+        self.switch_to(result.session, result.scenario)
+        self.app.notify(self.t("reloaded_unrecorded" if recorded else "reloaded",
+                               name=path.name))
+
+    def switch_to(self, session: Any, scenario: Any) -> None:
+        """Carry on with ``session`` of the edited ``scenario``: the conversation so far
+        stays, the customer's current line is the edited one, the meters do not move."""
+        from sim.ui.library import Entry as LibraryEntry
+
+        self.close()
+        self.recorder = None
+        self.preview = True
+        self.reloads += 1
+        self.session = session
+        self.scenario = scenario
+        self.entry = LibraryEntry(self.entry.path, scenario)
+        self.app.library.replace(self.entry)
+        self.look = Look.from_mapping(scenario.customer.look)
+        self.emotion.snap(session.emotion)
+        self.trust.snap(session.trust)
+        if self.log and self.log[-1].kind == "note":
+            self.log.pop()  # the old version's stage direction for this node
+        self._docs.clear()
+        self._say_node(animate=False)
+        self._unsubscribe = session.subscribe(self.on_event)
 
     def scroll_log(self, pixels: float) -> None:
         """Scroll the conversation; scrolling up stops following new lines."""
@@ -472,6 +535,23 @@ class PlayScene(Scene):
         else:
             hint = self.t("play_keys", n=len(lay["buttons"]))
         app.draw_footer(surface, hint)
+        if app.trainer_overlay:
+            self.draw_trainer(surface, lay["left"])
+
+    def overlay_rows(self) -> list[tuple[str, str]]:
+        """What the F2 overlay shows (also read by tests)."""
+        return state_lines(self.session, self.t)
+
+    def draw_trainer(self, surface: pygame.Surface, column: pygame.Rect) -> None:
+        """The trainer overlay over the portrait (the conversation and replies stay
+        readable, and the meters below it show the same numbers)."""
+        ts = self.app.ts
+        rows = self.overlay_rows()
+        rect = column.inflate(-12, -12)
+        rect.height = min(rect.height, overlay_height(ts, rows, rect.width))
+        title = self.t("ov_title") + (f"  ·  {self.t('ov_reloaded', n=self.reloads)}"
+                                      if self.reloads else "")
+        draw_overlay(surface, ts, rect, title, rows)
 
     def draw_customer(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """Portrait, name, role and the two meters."""
