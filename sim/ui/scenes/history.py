@@ -1,4 +1,5 @@
-"""History: the trainee's past sessions from the records store."""
+"""History: the trainee's scores over time, best per case, how each step of the method
+has gone lately, and every past session — all from the records store's queries."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from typing import Any
 import pygame
 
 from sim.ui import theme
-from sim.ui.doc import Block, Cell, Doc, Para, Table
+from sim.ui.charts import MasteryBars, ScoreLines
+from sim.ui.doc import Block, Cell, Doc, Heading, Para, Spacer, Table
 from sim.ui.intents import Intent, Kind
 from sim.ui.scene import Scene
 from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
 
 log = logging.getLogger(__name__)
+
+#: How many of the latest finished sessions the step mastery counts.
+MASTERY_LAST = 10
+STEPS = ("listen", "apologize", "clarify", "solve", "commit")
 
 
 def when(iso: str | None) -> str:
@@ -28,7 +34,7 @@ def when(iso: str | None) -> str:
 
 
 class HistoryScene(Scene):
-    """A table of sessions, newest first."""
+    """Charts and tables of the trainee's practice, scrolled as one page."""
 
     name = "history"
 
@@ -36,43 +42,115 @@ class HistoryScene(Scene):
         super().__init__(app)
         self.scroll = Scroll()
         self.sessions: list[Any] | None = None
+        self.progress: list[Any] = []
+        self.best: dict[str, Any] = {}
+        self.mastery: dict[str, Any] = {}
         self._docs: dict[str, Doc] = {}
         store = app.store
+        name = app.settings.trainee
         if store is not None:
             try:
-                self.sessions = store.sessions(trainee=app.settings.trainee, limit=500)
-            except Exception as exc:
+                self.sessions = store.sessions(trainee=name, limit=500)
+                self.progress = store.progress(name)
+                self.best = store.best_scores(name)
+                self.mastery = store.mastery(name, last=MASTERY_LAST)
+            except Exception as exc:  # the records must never stop the window
                 log.warning("no history: %s", exc)
+                self.sessions = None
+
+    def title_of(self, scenario_id: str) -> str:
+        """A scenario's title in the current language (its id when no longer there)."""
+        for e in self.app.library.entries:
+            if e.id == scenario_id:
+                return self.tx(e.scenario.title)
+        return scenario_id
 
     def doc(self) -> Doc:
-        """The table in the current language (memoised)."""
+        """The page in the current language (memoised)."""
         lang = self.app.lang
         if lang in self._docs:
             return self._docs[lang]
         t = self.t
         blocks: list[Block]
         if self.sessions is None:
-            blocks = [Para(t("history_unavailable"), "body", theme.INK_SOFT)]
+            error = self.app.store_error
+            blocks = [Para(t("history_unavailable_file", error=error) if error
+                           else t("history_unavailable"), "body", theme.INK_SOFT)]
         elif not self.sessions:
             blocks = [Para(t("history_empty"), "body", theme.INK_SOFT)]
         else:
-            titles = {e.id: self.tx(e.scenario.title) for e in self.app.library.entries}
-            rows = []
-            for s in self.sessions:
-                outcome = s.outcome or "unfinished"
-                color = theme.OUTCOME_COLORS.get(outcome, theme.INK_FAINT)
-                mode = t("mode_exam") if s.mode == "exam" else t("mode_coach")
-                score = str(s.score) if s.score is not None else "-"
-                rows.append([Cell(when(s.started_at), theme.INK_SOFT),
-                             Cell(titles.get(s.scenario_id, s.scenario_id)),
-                             Cell(mode, theme.INK_SOFT),
-                             Cell(t(f"o_{outcome}"), color, chip=True),
-                             Cell(score, bold=True)])
-            blocks = [Table([t("col_when"), t("col_case"), t("col_mode"), t("col_outcome"),
-                             t("col_score")], [1.6, 3, 1.1, 1.4, 0.8], rows)]
-        doc = Doc(blocks)
+            blocks = [*self.score_blocks(), Spacer(0.6), *self.best_blocks(), Spacer(0.6),
+                      *self.mastery_blocks(), Spacer(0.6), *self.session_blocks()]
+        doc = Doc(blocks, gap=8)
         self._docs[lang] = doc
         return doc
+
+    def score_blocks(self) -> list[Block]:
+        """Scores over attempts, one line per case."""
+        t = self.t
+        head = Heading(t("h_scores"), "h3")
+        if not self.progress:
+            return [head, Para(t("no_finished"), "small", theme.INK_SOFT)]
+        by_case: dict[str, list[float]] = {}
+        for s in self.progress:
+            if s.score is not None:
+                by_case.setdefault(s.scenario_id, []).append(float(s.score))
+        series = [(self.title_of(sid), scores) for sid, scores in by_case.items()]
+        return [head, ScoreLines(series, t("attempt_axis"))]
+
+    def best_blocks(self) -> list[Block]:
+        """The best finished score of each case."""
+        t = self.t
+        rows = []
+        for sid, b in sorted(self.best.items(), key=lambda kv: -kv[1].score):
+            outcome = b.outcome or "unfinished"
+            rows.append([Cell(self.title_of(sid)),
+                         Cell(f"{b.score:g}", theme.GOOD if b.score >= 80 else theme.INK,
+                              bold=True),
+                         Cell(t(f"o_{outcome}"), theme.OUTCOME_COLORS.get(outcome,
+                                                                          theme.INK_FAINT),
+                              chip=True),
+                         Cell(str(b.sessions), theme.INK_SOFT),
+                         Cell(when(b.played_at), theme.INK_SOFT)])
+        if not rows:
+            return [Heading(t("h_best"), "h3"), Para(t("no_finished"), "small", theme.INK_SOFT)]
+        return [Heading(t("h_best"), "h3"),
+                Table([t("col_case"), t("col_best"), t("col_outcome"), t("col_finished"),
+                       t("col_when")], [3, 0.9, 1.5, 1, 1.6], rows)]
+
+    def mastery_blocks(self) -> list[Block]:
+        """Per step, how often it was excellent / done / weak / missed lately."""
+        t = self.t
+        counted = max((m.total for m in self.mastery.values()), default=0)
+        head = Heading(t("h_mastery", n=counted), "h3")
+        if not counted:
+            return [head, Para(t("no_finished"), "small", theme.INK_SOFT)]
+        rows = []
+        for step in STEPS:
+            m = self.mastery.get(step)
+            counts = ({k: getattr(m, k) for k in ("excellent", "done", "weak", "missed")}
+                      if m is not None else {})
+            rows.append((t(f"step_{step}"), counts))
+        labels = {k: t(f"s_{k}") for k in ("excellent", "done", "weak", "missed")}
+        return [head, MasteryBars(rows, labels)]
+
+    def session_blocks(self) -> list[Block]:
+        """Every session, newest first."""
+        t = self.t
+        rows = []
+        for s in self.sessions or []:
+            outcome = s.outcome or "unfinished"
+            color = theme.OUTCOME_COLORS.get(outcome, theme.INK_FAINT)
+            mode = t("mode_exam") if s.mode == "exam" else t("mode_coach")
+            score = f"{s.score:g}" if s.score is not None else "-"
+            rows.append([Cell(when(s.started_at), theme.INK_SOFT),
+                         Cell(self.title_of(s.scenario_id)),
+                         Cell(mode, theme.INK_SOFT),
+                         Cell(t(f"o_{outcome}"), color, chip=True),
+                         Cell(score, bold=True)])
+        return [Heading(t("h_sessions", n=len(rows)), "h3"),
+                Table([t("col_when"), t("col_case"), t("col_mode"), t("col_outcome"),
+                       t("col_score")], [1.6, 3, 1.1, 1.5, 0.8], rows)]
 
     def layout(self) -> tuple[pygame.Rect, pygame.Rect, Button]:
         """Title, table view, back button."""

@@ -1,0 +1,94 @@
+"""The history screen on a records store filled by real play: charts and tables in both
+languages, scrolled with the wheel, nothing drawn outside its box at the smallest window
+and the largest text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from sim.engine import Session
+from sim.records import open_store
+from sim.scenario import find_scenarios, load_scenario
+from sim.ui.testing import Driver
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "shots"
+LIBRARY = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database where Tess played every case a few times with different plans."""
+    db = tmp_path_factory.mktemp("history") / "records.db"
+    store = open_store(db)
+    for path in sorted(find_scenarios(LIBRARY)):
+        scenario = load_scenario(path)
+        plans = [t.choose for t in scenario.tests] or [[1]]
+        for k in range(4):
+            recorder = store.start("Tess", scenario, "en", "exam" if k % 2 else "coach")
+            session = Session(scenario)
+            recorder.attach(session)
+            for token in plans[k % len(plans)]:
+                if session.is_over:
+                    break
+                session.answer(token)
+    store.start("Tess", scenario, "en", "coach")  # one left unfinished
+    store.close()
+    return db
+
+
+def audit_shot(d: Driver, name: str) -> None:
+    """Screenshot under shots/, failing on any text outside its box."""
+    d.app.ts.audit = []
+    d.shot(SHOTS / f"{name}.png")
+    problems, d.app.ts.audit = d.app.ts.audit, None
+    assert not problems, problems[:5]
+
+
+def wheel(d: Driver, clicks: int) -> None:
+    """Turn the mouse wheel (negative: towards the user, i.e. scroll down)."""
+    d.input.push(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=clicks, flipped=False,
+                                    precise_x=0.0, precise_y=float(clicks)))
+    d.step()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_history_charts_fit_and_scroll(filled_db: Path, tmp_path: Path, lang: str) -> None:
+    store = open_store(filled_db)
+    d = Driver(LIBRARY, size=(960, 540), lang=lang, settings_path=tmp_path / "w.json",
+               store=store)
+    d.app.settings.text_scale = d.app.ts.text_scale = 1.6
+    d.key(pygame.K_h)
+    scene = d.scene
+    assert scene.name == "history"
+    assert len(scene.progress) >= 4 and scene.best and sum(
+        m.total for m in scene.mastery.values()) > 0
+    kinds = [type(b).__name__ for b in scene.doc().blocks]
+    assert "ScoreLines" in kinds and "MasteryBars" in kinds and kinds.count("Table") == 2
+    d.settle()
+    audit_shot(d, f"history_top_{lang}_small_160")
+    assert scene.scroll.max_offset > 0
+    for _ in range(200):
+        wheel(d, -1)
+        if scene.scroll.target >= scene.scroll.max_offset:
+            break
+    d.settle()
+    assert scene.scroll.offset == scene.scroll.max_offset
+    audit_shot(d, f"history_end_{lang}_small_160")
+    wheel(d, 3)
+    d.settle()
+    assert scene.scroll.offset < scene.scroll.max_offset
+    # The normal size and text for people to look at.
+    d.app.set_surface(pygame.Surface((1280, 720)))
+    d.app.settings.text_scale = d.app.ts.text_scale = 1.0
+    d.key(pygame.K_HOME)
+    scene.scroll.to(0, instant=True)
+    audit_shot(d, f"history_{lang}_1280")
+    doc = scene.doc()
+    bars = next(i for i, b in enumerate(doc.blocks) if type(b).__name__ == "MasteryBars")
+    width = scene.layout()[1].inflate(-40, -32).width
+    scene.scroll.to(doc.offset_of(d.app.ts, width, bars - 1), instant=True)
+    audit_shot(d, f"history_{lang}_1280_mastery")
