@@ -512,7 +512,12 @@ class MenuScene(Scene):
         if app.library.failed:
             ts.draw(surface, app.t("bad_scenarios", n=len(app.library.failed)),
                     (view.x, lay.footer_y - 22), "tiny", theme.WARN, max_width=view.width)
-        app.draw_footer(surface, app.t("menu_keys"))
+        if app.store_error is not None and app.store is None:
+            # Not recording: say so where it is always visible, naming the file.
+            path = app.store_error.split(": ", 1)[0]
+            app.draw_footer(surface, app.t("records_off_banner", path=path))
+        else:
+            app.draw_footer(surface, app.t("menu_keys"))
 
     def draw_card(
         self, surface: pygame.Surface, rect: pygame.Rect, entry: Entry, selected: bool,
