@@ -127,3 +127,10 @@ def test_cjk_width_and_wrap() -> None:
     assert all(width(line) <= 12 for line in lines)
     assert not any(line[0] in "，。！？" for line in lines)
     assert wrap("hello wonderful world", 11) == ["hello", "wonderful", "world"]
+
+
+def test_wrap_keeps_every_character_of_later_paragraphs() -> None:
+    text = "  First paragraph here.\nYour authority: refund up to 100.\n• a bullet"
+    lines = wrap(text, 40, "  ")
+    assert lines == ["  First paragraph here.", "  Your authority: refund up to 100.",
+                     "  • a bullet"]

@@ -56,11 +56,12 @@ def wrap(text: str, columns: int, indent: str = "") -> list[str]:
     """
     lines: list[str] = []
     for n, paragraph in enumerate(text.split("\n")):
-        lead = paragraph[: len(paragraph) - len(paragraph.lstrip(" "))]
-        if n and not lead and paragraph:  # later paragraphs line up with the continuation
+        body = paragraph.lstrip(" ")
+        lead = paragraph[: len(paragraph) - len(body)]
+        if n and not lead and body:  # later paragraphs line up with the continuation
             lead = indent
         line = lead
-        for atom in _atoms(paragraph[len(lead):]):
+        for atom in _atoms(body):
             if width(line + atom.rstrip()) > columns and line.strip():
                 lines.append(line.rstrip())
                 line = indent + atom.lstrip()
