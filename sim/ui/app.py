@@ -360,6 +360,10 @@ class App:
         for event in events:
             text_mode = bool(self.scenes) and self.scene.wants_text and self.confirm is None
             for intent in translate(event, text_mode):
+                if intent.kind is Kind.SCROLL and self.hover is not None:
+                    # The wheel scrolls what the pointer is over: the last position the
+                    # loop saw (the same as SDL's in a window; injected events in tests).
+                    intent = Intent(Kind.SCROLL, value=intent.value, pos=self.hover)
                 self.dispatch(intent)
 
     def dispatch(self, intent: Intent) -> None:
