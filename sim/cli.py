@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 _COMMANDS = (
     "sim.commands.play",
     "sim.commands.check",
+    "sim.commands.graph",
+    "sim.commands.analyze",
+    "sim.commands.new",
+    "sim.commands.schema",
     "sim.records.cli",
 )
 

@@ -1,0 +1,107 @@
+"""``analyze``: what a scenario teaches, found by exploring its states (see sim.tools.analyze)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sim.commands.play import load_or_exit
+from sim.scenario import Scenario, text_of
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``analyze``."""
+    p = sub.add_parser(
+        "analyze", parents=[common], help="what a scenario teaches: endings, scores, gaps",
+        description="Explores every distinct state of a scenario (never every path): which "
+                    "endings are reachable and how, the best and worst score with the replies "
+                    "that reach them, method steps a resolved ending can be reached without, "
+                    "dead ends, replies never offered or never worth choosing. Exit 1 when it "
+                    "finds a defect (an unreachable ending, a dead end, a reply never offered).")
+    p.add_argument("scenario", metavar="SCENARIO", help="a library id or a path to a .yaml")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--max-turns", type=int, default=60, metavar="N",
+                   help="for scenarios with loops: score plays of up to N replies (default 60)")
+    p.set_defaults(handler=analyze_command)
+
+
+def analyze_command(args: argparse.Namespace) -> int:
+    """Analyse one scenario; print a report for a trainer, or JSON."""
+    from sim.commands import UsageError
+    from sim.tools.analyze import analyze
+
+    if args.max_turns < 1:
+        raise UsageError("--max-turns must be at least 1")
+    scenario = load_or_exit(args.scenario, args)
+    result = analyze(scenario, max_turns=args.max_turns)
+    data = result.to_json()
+    defects = bool(data["dead_ends"] or data["choices_never_offered"] or any(
+        not e["reachable"] for e in data["endings"].values()))
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(scenario, data, args.lang)
+    return 1 if defects else 0
+
+
+def _plan(play: dict | None) -> str:
+    if not play:
+        return "—"
+    return ",".join(play["plan"]) or "(no reply)"
+
+
+def print_report(scenario: Scenario, data: dict, lang: str) -> None:
+    """The analysis as plain text for a trainer."""
+    out = sys.stdout.write
+    where = scenario.source_path or scenario.id
+    out(f"{where}: {text_of(scenario.title, lang)}\n")
+    exact = "exact" if data["exact"] else "bounded (see notes)"
+    out(f"  explored {data['play_states']} play states, {data['score_states']} scoring "
+        f"states; results are {exact}\n")
+    for note in data["notes"]:
+        out(f"  note: {note}\n")
+    out("\nEndings (shortest play; score range over every play that ends there):\n")
+    for eid, e in data["endings"].items():
+        if not e["reachable"]:
+            out(f"  ✗ {eid} ({e['outcome']}): NOT REACHABLE by any play\n")
+            continue
+        lo, hi = e["score_range"] or (None, None)
+        rng = f"scores {lo}–{hi}" if lo is not None else ""
+        out(f"  ✓ {eid} ({e['outcome']}): {e['shortest']['replies']} replies, "
+            f"{rng}\n      --choices {_plan(e['shortest'])}\n")
+    for label, key in (("Best", "best"), ("Worst", "worst")):
+        play = data[key]
+        if play:
+            out(f"\n{label} score: {play['score']} (ending {play['ending'] or 'none'}, "
+                f"{play['replies']} replies)\n      --choices {_plan(play)}\n")
+    skipped = data["resolved_without_step"]
+    out("\nMethod steps a resolved ending can be reached without:\n")
+    if not skipped:
+        out("  none: every resolved play goes through all five steps\n")
+    for step, play in skipped.items():
+        out(f"  {step}: --choices {_plan(play)} (score {play['score']})\n")
+    if data["steps_never_offered"]:
+        out(f"\nSteps no reply ever offers: {', '.join(data['steps_never_offered'])}\n")
+    problems = [
+        ("Nodes no play reaches", [f"  {n}" for n in data["nodes_never_reached"]]),
+        ("Dead ends (no ending can be reached from these nodes)",
+         [f"  {n}" for n in data["dead_ends"]]),
+        ("Traps (some plays reach these nodes in a state with no way to an ending)",
+         [f"  {n}: --choices {_plan(p)}" for n, p in data["traps"].items()]),
+        ("Replies never offered (their 'if' never holds when the node is reached)",
+         [f"  {where}:{c['line']}: {c['node']} / {c['choice']}"
+          for c in data["choices_never_offered"]]),
+    ]
+    for title, lines in problems:
+        if lines:
+            out(f"\n{title}:\n" + "\n".join(lines) + "\n")
+    worth = data["choices_never_worth_choosing"]
+    if worth:
+        out("\nReplies never worth choosing (in no situation do they lead to the best score "
+            "still possible):\n")
+        for c in worth:
+            flag = "   ← marked " + c["quality"] if c["quality"] in ("best", "good") else ""
+            out(f"  {where}:{c['line']}: {c['node']} / {c['choice']} ({c['quality']}){flag}\n")

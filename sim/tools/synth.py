@@ -1,0 +1,81 @@
+"""Generate large, valid scenarios for benchmarks and tests of the trainer tools.
+
+The scenario is layered: ``width`` nodes per layer, three replies per node, each reply
+going to a node of the next layer, so a scenario of ``layers`` layers has 3^layers
+plays. It uses what real scenarios use — meters, a flag read by conditions, a fact read
+by ``learned()``, a reply offered only ``if`` trust is high enough, branches and a rule —
+so the tools meet the same work a large hand-written scenario would give them.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sim.scenario.model import STEPS
+
+# (quality, emotion delta, trust delta): a best reply calms, a harmful one inflames
+_REPLIES = (("best", -25, 25), ("good", -25, 0), ("poor", 25, 0), ("harmful", 25, -25))
+
+
+def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
+    """YAML text of a valid scenario with about ``nodes`` nodes (a multiple of ``width``)."""
+    rng = random.Random(seed)
+    width = max(1, min(width, nodes))
+    layers = max(1, nodes // width)
+    out = [
+        "format: 1",
+        f"id: synthetic-{layers * width}",
+        f"title: Synthetic scenario of {layers * width} nodes",
+        "summary: Generated for benchmarks",
+        "difficulty: 3",
+        "briefing: A generated scenario.",
+        "customer: {name: Customer, role: Generated, emotion: 80, trust: 30}",
+        "facts:",
+        "  cause: {en: The cause of the problem, zh: 问题的原因}",
+        "rules:",
+        "  - {if: emotion >= 100, goto: lost}",
+        "start: n0_0",
+        "nodes:",
+    ]
+    for layer in range(layers):
+        step = STEPS[min(len(STEPS) - 1, layer * len(STEPS) // layers)]
+        last = layer == layers - 1
+        for i in range(width):
+            out.append(f"  n{layer}_{i}:")
+            out.append(f"    say: Line {layer}.{i}")
+            out.append("    choices:")
+            for k in range(3):
+                quality, de, dt = _REPLIES[rng.randrange(4) if k else rng.randrange(2)]
+                target = f"n{layer + 1}_{rng.randrange(width)}"
+                alt = f"n{layer + 1}_{rng.randrange(width)}"
+                reply_step = step if rng.random() < 0.98 else rng.choice(STEPS)
+                out.append(f"      - id: r{k}")
+                out.append(f"        reply: Reply {k}")
+                out.append(f"        step: {reply_step}")
+                out.append(f"        quality: {quality}")
+                out.append(f"        effects: {{emotion: {de}, trust: {dt}}}")
+                if k == 0 and layer == 0:
+                    out.append("        learn: [cause]")
+                if k == 1 and ((layer, i) == (0, 0) or rng.random() < 0.1):
+                    out.append("        set: {calmed: true}")
+                if k == 2 and rng.random() < 0.2:
+                    out.append("        if: trust >= 40 or calmed")
+                if last:
+                    out.append("        branch:")
+                    out.append("          - {if: trust >= 60 and learned(cause), goto: resolved}")
+                    out.append("          - {if: emotion < 60, goto: partial}")
+                    out.append("          - {goto: escalated}")
+                elif rng.random() < 0.15:
+                    out.append("        branch:")
+                    out.append(f"          - {{if: emotion > 70, goto: {alt}}}")
+                    out.append(f"          - {{goto: {target}}}")
+                else:
+                    out.append(f"        goto: {target}")
+    out += [
+        "endings:",
+        "  resolved: {outcome: resolved, title: Resolved}",
+        "  partial: {outcome: partial, title: Partly}",
+        "  escalated: {outcome: escalated, title: Escalated}",
+        "  lost: {outcome: lost, title: Lost}",
+    ]
+    return "\n".join(out) + "\n"

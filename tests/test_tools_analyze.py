@@ -1,0 +1,136 @@
+"""analyze: exact best/worst against brute force, endings, skipped steps, defects."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.coach import assess
+from sim.engine import Session
+from sim.scenario import check_bytes, load_scenario
+from sim.tools.analyze import analyze
+from sim.tools.synth import generate
+
+
+def all_scores(scenario) -> list[tuple[float, str | None, list[int]]]:
+    """Every play of a small scenario, by brute force through the engine and the coach."""
+    out: list[tuple[float, str | None, list[int]]] = []
+
+    def walk(plan: list[int]) -> None:
+        s = Session(scenario)
+        for p in plan:
+            s.choose(p)
+        if s.is_over:
+            out.append((assess(s).score, s.ending_id, plan))
+            return
+        for i in range(len(s.choices())):
+            walk([*plan, i])
+
+    walk([])
+    return out
+
+
+def test_best_and_worst_match_brute_force(example_path: Path) -> None:
+    sc = load_scenario(example_path)
+    result = analyze(sc)
+    scores = all_scores(sc)
+    assert result.exact
+    assert result.best.score == max(s for s, _, _ in scores)
+    assert result.worst.score == min(s for s, _, _ in scores)
+    for ending in sc.endings:
+        got = [s for s, e, _ in scores if e == ending]
+        assert tuple(result.ending_scores[ending]) == (min(got), max(got))
+
+
+def test_small_generated_scenario_matches_brute_force() -> None:
+    sc, _ = check_bytes(generate(12, width=2, seed=3).encode(), "gen.yaml")
+    assert sc is not None
+    scores = all_scores(sc)
+    result = analyze(sc)
+    assert result.best.score == max(s for s, _, _ in scores)
+    assert result.worst.score == min(s for s, _, _ in scores)
+
+
+def test_shortest_plays_and_skipped_steps(example_path: Path) -> None:
+    data = analyze(load_scenario(example_path)).to_json()
+    assert data["endings"]["hung_up"]["shortest"]["plan"] == ["courier"]
+    assert data["endings"]["resolved"]["shortest"]["replies"] == 4
+    # the model answer resolves the complaint without ever offering a solution
+    assert "solve" in data["resolved_without_step"]
+    plan = data["resolved_without_step"]["solve"]["plan"]
+    assert "full_refund" not in plan and data["resolved_without_step"]["solve"]["ending"] == (
+        "resolved")
+
+
+DEFECTS = textwrap.dedent("""\
+    format: 1
+    id: defects
+    title: T
+    summary: S
+    difficulty: 1
+    briefing: B
+    customer: {name: N, role: R, emotion: 50, trust: 50}
+    start: a
+    nodes:
+      a:
+        say: hi
+        choices:
+          - {id: go, reply: r, step: listen, quality: best, goto: b}
+          - {id: never, reply: r, if: trust > 90, goto: won}
+          - {id: loop, reply: r, step: listen, quality: poor, goto: trap}
+      b:
+        say: hi
+        choices:
+          - {id: fine, reply: r, step: solve, goto: won}
+      trap:
+        say: stuck here
+        choices:
+          - {id: again, reply: r, goto: trap2}
+      trap2:
+        say: and here
+        choices:
+          - {id: back, reply: r, goto: trap}
+    endings:
+      won: {outcome: resolved, title: W}
+      nobody: {outcome: lost, title: L}
+    """)
+
+
+def test_defects_are_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "defects.yaml"
+    path.write_text(DEFECTS, encoding="utf-8")
+    result = analyze(load_scenario(path), max_turns=10)
+    data = result.to_json()
+    assert not data["exact"] and data["notes"]  # a loop: scores are bounded
+    assert data["endings"]["nobody"]["reachable"] is False
+    assert sorted(data["dead_ends"]) == ["trap", "trap2"]
+    assert [c["choice"] for c in data["choices_never_offered"]] == ["never"]
+    assert main(["analyze", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "NOT REACHABLE" in out and "Dead ends" in out
+
+
+def test_cli_json(example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(example_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["exact"] is True and data["best"]["plan"] == ["let_vent", "sorry", "ask_wish",
+                                                              "commit"]
+    names = {c["choice"] for c in data["choices_never_worth_choosing"]}
+    assert "courier" in names and "let_vent" not in names
+
+
+def test_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml" in capsys.readouterr().err
+
+
+def test_many_paths_few_states() -> None:
+    """3^40 plays, explored as states, in well under the time a path walk would need."""
+    sc, _ = check_bytes(generate(40, width=1, seed=1).encode(), "gen.yaml")
+    result = analyze(sc)
+    assert result.exact and result.best.score > result.worst.score
+    assert result.states < 5000
