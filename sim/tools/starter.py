@@ -39,14 +39,14 @@ rules:                              # checked after every reply; first match win
   - if: emotion >= 100
     goto: hung_up
 start: opening
-nodes:
+nodes:                              # each node: what the customer says, and 1..6 replies
   opening:
     say: {{en: "The vase I ordered came smashed! What kind of packing is that?", zh: 我买的花瓶送来就碎了！你们怎么包装的？}}
     choices:
       - id: listen
-        reply: {{en: "I'm sorry to hear that. Please tell me what happened.", zh: 听到这个真抱歉。您跟我说说是怎么回事？}}
+        reply: {{en: "That sounds upsetting. Please tell me what happened.", zh: 这确实让人糟心。您跟我说说是怎么回事？}}
         step: listen                # listen | apologize | clarify | solve | commit
-        quality: best               # best | good | poor | harmful
+        quality: best               # best | good | poor | harmful (default good)
         effects: {{emotion: -15, trust: 10}}
         learn: [broken_vase]
         why: {{en: Letting him describe it first calms him down., zh: 先让他把情况说出来，情绪就会缓和。}}
@@ -55,20 +55,20 @@ nodes:
         reply: {{en: "That's the courier's fault, not ours.", zh: 那是快递的问题，不是我们的。}}
         step: listen
         quality: harmful
-        pitfall: blame
+        pitfall: blame              # argue | excuse | blame | overpromise | dismiss | sidetrack | stonewall
         effects: {{emotion: 30, trust: -20}}
         why: {{en: Blaming someone else makes him angrier., zh: 推卸责任只会让他更生气。}}
         goto: heard
   heard:
     say: {{en: It was a present for my mother. Now I have nothing to give her., zh: 这是送我妈妈的礼物，现在什么都没了。}}
     choices:
-      - id: sorry_and_fix
-        reply: {{en: "I'm truly sorry. I'll send a new one today by express, free of charge.", zh: "真的很抱歉。我今天就免费给您发一个新的，走加急。"}}
-        step: solve
+      - id: sorry
+        reply: {{en: "I'm truly sorry. We should have packed it properly.", zh: 真的非常抱歉，是我们没有包装好。}}
+        step: apologize
         quality: best
-        effects: {{emotion: -30, trust: 30}}
-        why: {{en: An apology with a concrete fix inside your authority., zh: 道歉加上权限内的具体方案。}}
-        goto: resolved
+        effects: {{emotion: -15, trust: 10}}
+        set: {{apologized: true}}     # a flag: conditions below can read it
+        goto: wish
       - id: policy
         reply: {{en: You'll need to fill in a claim form and wait 14 days., zh: 您得填一张理赔单，等14天。}}
         step: solve
@@ -77,6 +77,44 @@ nodes:
         effects: {{emotion: 20, trust: -10}}
         why: {{en: Hiding behind a procedure leaves him with nothing., zh: 躲在流程后面，他什么也没得到。}}
         goto: unhappy
+  wish:
+    say: {{en: So what are you going to do about it?, zh: 那你们打算怎么办？}}
+    choices:
+      - id: ask
+        reply: {{en: "What would help you most: a new vase in time, or a refund?", zh: 对您来说哪个最要紧：及时再收到一个花瓶，还是退款？}}
+        step: clarify
+        quality: best
+        effects: {{emotion: -5, trust: 10}}
+        goto: offer
+  offer:
+    say: {{en: "I need it by Sunday. That's her birthday.", zh: 我周日之前要拿到，那天是她生日。}}
+    choices:
+      - id: express
+        reply: {{en: "I'll send a new one today by express, free of charge; it arrives Friday.", zh: 我今天就免费给您加急发一个新的，周五能到。}}
+        step: solve
+        quality: best
+        effects: {{emotion: -20, trust: 20}}
+        goto: close
+      - id: promise_all
+        reply: {{en: "I'll send two vases and a gift for your mother too!", zh: 我给您寄两个花瓶，再给您妈妈送份礼物！}}
+        step: solve
+        quality: poor
+        pitfall: overpromise
+        effects: {{emotion: -10, trust: -10}}
+        why: {{en: A promise beyond your authority that nobody will keep., zh: 超出权限的承诺，最后没人能兑现。}}
+        goto: unhappy
+  close:
+    say: {{en: Friday. You're sure?, zh: 周五，你确定？}}
+    choices:
+      - id: commit
+        reply: {{en: "I'll send you the tracking number tonight and call you on Friday. Again, I'm sorry.", zh: 今晚我把快递单号发给您，周五我再给您打电话确认。再次向您道歉。}}
+        step: commit
+        quality: best
+        effects: {{emotion: -10, trust: 15}}
+        branch:                     # the first entry whose 'if' holds wins; the last has none
+          - if: apologized and trust >= 60
+            goto: resolved
+          - goto: unhappy
 endings:
   resolved:
     outcome: resolved               # resolved | partial | escalated | lost
@@ -90,8 +128,8 @@ endings:
     title: {{en: He hung up, zh: 他挂了电话}}
 tests:                              # run with: python main.py test {file}
   - name: listening, then fixing it, resolves the complaint
-    choose: [listen, sorry_and_fix]
-    expect: {{ending: resolved, min_score: 60}}
+    choose: [listen, sorry, ask, express, commit]
+    expect: {{ending: resolved, min_score: 80}}
   - name: blaming the courier loses him
     choose: [blame_courier]
     expect: {{outcome: lost}}
