@@ -16,6 +16,12 @@ from sim.tools.analyze import analyze
 from sim.tools.synth import generate
 
 
+@pytest.fixture
+def cake() -> Path:
+    """A frozen copy of the example scenario (the shared example changes as it grows)."""
+    return Path(__file__).resolve().parent / "tools_data" / "cake.yaml"
+
+
 def all_scores(scenario) -> list[tuple[float, str | None, list[int]]]:
     """Every play of a small scenario, by brute force through the engine and the coach."""
     out: list[tuple[float, str | None, list[int]]] = []
@@ -34,8 +40,10 @@ def all_scores(scenario) -> list[tuple[float, str | None, list[int]]]:
     return out
 
 
-def test_best_and_worst_match_brute_force(example_path: Path) -> None:
-    sc = load_scenario(example_path)
+@pytest.mark.parametrize("which", ["frozen", "live"])
+def test_best_and_worst_match_brute_force(cake: Path, example_path: Path, which: str) -> None:
+    """Also on the live example, so a change to the coach's formula can't go unnoticed."""
+    sc = load_scenario(cake if which == "frozen" else example_path)
     result = analyze(sc)
     scores = all_scores(sc)
     assert result.exact
@@ -55,8 +63,8 @@ def test_small_generated_scenario_matches_brute_force() -> None:
     assert result.worst.score == min(s for s, _, _ in scores)
 
 
-def test_shortest_plays_and_skipped_steps(example_path: Path) -> None:
-    data = analyze(load_scenario(example_path)).to_json()
+def test_shortest_plays_and_skipped_steps(cake: Path) -> None:
+    data = analyze(load_scenario(cake)).to_json()
     assert data["endings"]["hung_up"]["shortest"]["plan"] == ["courier"]
     assert data["endings"]["resolved"]["shortest"]["replies"] == 4
     # the model answer resolves the complaint without ever offering a solution
@@ -114,8 +122,8 @@ def test_defects_are_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "NOT REACHABLE" in out and "Dead ends" in out
 
 
-def test_cli_json(example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["analyze", str(example_path), "--json"]) == 0
+def test_cli_json(cake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(cake), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["exact"] is True and data["best"]["plan"] == ["let_vent", "sorry", "ask_wish",
                                                               "commit"]

@@ -16,6 +16,12 @@ from sim.tools.schema import SCHEMA_PATH, schema_text
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def cake() -> Path:
+    """A frozen copy of the example scenario (the shared example changes as it grows)."""
+    return Path(__file__).resolve().parent / "tools_data" / "cake.yaml"
+
+
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_PATH == ROOT / "sim" / "scenario.schema.json"
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
@@ -36,8 +42,8 @@ def test_scenarios_name_the_schema() -> None:
         assert first == "# yaml-language-server: $schema=../sim/scenario.schema.json", path
 
 
-def test_graph_text(example_path: Path) -> None:
-    sc = load_scenario(example_path)
+def test_graph_text(cake: Path) -> None:
+    sc = load_scenario(cake)
     mermaid = to_mermaid(sc)
     assert mermaid.startswith("flowchart TD")
     assert 'n_opening -->|"let_vent · listen · best"| n_vented' in mermaid
@@ -51,21 +57,21 @@ def test_graph_text(example_path: Path) -> None:
             "not visited(still_angry) or trust >= 40") in conditional
 
 
-def test_graph_cli(example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_graph_cli(cake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                    monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "g.dot"
-    assert main(["graph", str(example_path), "--format", "dot", "--out", str(out)]) == 0
+    assert main(["graph", str(cake), "--format", "dot", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("digraph")
-    assert main(["graph", str(example_path), "--format", "png"]) == 2  # png needs --out
+    assert main(["graph", str(cake), "--format", "png"]) == 2  # png needs --out
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert main(["graph", str(example_path), "--format", "svg"]) == 2
+    assert main(["graph", str(cake), "--format", "svg"]) == 2
     assert "Graphviz" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
-def test_graph_png(example_path: Path, tmp_path: Path) -> None:
+def test_graph_png(cake: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.png"
-    assert main(["graph", str(example_path), "--format", "png", "--out", str(out)]) == 0
+    assert main(["graph", str(cake), "--format", "png", "--out", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -248,7 +248,8 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
 
     analysis = Analysis(
         scenario=scenario, states=len(space.states), score_states=scoring.count,
-        exact=exact, notes=notes, endings=endings, ending_scores=scoring.ending_range,
+        exact=exact, notes=notes, endings=endings,
+        ending_scores=scoring.ending_range(scenario),
         best=scoring.play(scenario, "best"), worst=scoring.play(scenario, "worst"),
         resolved_without={STEPS[s]: replay(scenario, m)
                           for s, m in sorted(scoring.without.items())},
@@ -277,7 +278,7 @@ class _Scoring:
         self.layers: list[dict[Key, list[Any]]] = []
         self.best: tuple[float, int, Key, int, str | None] | None = None
         self.worst: tuple[float, int, Key, int, str | None] | None = None
-        self.ending_range: dict[str, tuple[float, float]] = {}
+        self.ending_found: dict[str, tuple[Any, Any]] = {}
         self.without: dict[int, list[Move]] = {}
         self._fixed: dict[int, float] = {}
         self._adv: dict[tuple[int, int, int, bool], int] = {}
@@ -299,9 +300,12 @@ class _Scoring:
         if self.worst is None or bottom < self.worst[0]:
             self.worst = (bottom, layer, key, choice, "min")  # type: ignore[assignment]
         if ending:
-            old = self.ending_range.get(ending)
-            self.ending_range[ending] = (min(old[0], bottom), max(old[1], top)) if old else (
-                bottom, top)
+            low, high = self.ending_found.get(ending, (None, None))
+            if high is None or top > high[0]:
+                high = (top, layer, key, choice, "max")
+            if low is None or bottom < low[0]:
+                low = (bottom, layer, key, choice, "min")
+            self.ending_found[ending] = (low, high)
         if outcome == "resolved":
             for s in range(len(STEPS)):
                 if _status(ss, s) == 0 and s not in self.without:
@@ -375,10 +379,21 @@ class _Scoring:
         out.reverse()
         return out
 
+    def ending_range(self, scenario: Scenario) -> dict[str, tuple[float, float]]:
+        """Lowest and highest score of each reachable ending: debrief scores of real plays."""
+        out: dict[str, tuple[float, float]] = {}
+        for ending, (low, high) in self.ending_found.items():
+            out[ending] = (self.replay_found(scenario, low).score,
+                           self.replay_found(scenario, high).score)
+        return out
+
     def play(self, scenario: Scenario, which: str) -> Play | None:
         found = self.best if which == "best" else self.worst
         if found is None:
             return None
+        return self.replay_found(scenario, found)
+
+    def replay_found(self, scenario: Scenario, found: Any) -> Play:
         _, layer, key, choice, slot = found
         moves = self.moves(layer, key, slot)
         if choice >= 0:

@@ -19,7 +19,7 @@ from sim.scenario.model import Text
 log = logging.getLogger(__name__)
 
 #: play states explored for ``skips-step`` before giving up (keeps validate fast)
-SKIP_CHECK_STATES = 20_000
+SKIP_CHECK_STATES = 5_000
 
 
 def _texts(scenario: Scenario) -> Iterator[Text]:
