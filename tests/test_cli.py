@@ -59,7 +59,7 @@ def test_test_command(capsys, tmp_path) -> None:
 
 
 def test_play_choices_json(capsys) -> None:
-    code, out, _ = run(capsys, "play", EXAMPLE, "--choices", "let_vent,sorry,ask_wish,commit",
+    code, out, _ = run(capsys, "play", EXAMPLE, "--choices", "let_vent,sorry,ask_wish,make_right,commit",
                        "--json")
     assert code == 0
     data = json.loads(out)

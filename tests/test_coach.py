@@ -13,11 +13,12 @@ from sim.scenario import check_bytes, load_scenario
 
 
 def test_model_answer(example_path) -> None:
-    d = assess(replay(load_scenario(example_path), ["let_vent", "sorry", "ask_wish", "commit"]))
+    d = assess(replay(load_scenario(example_path), ["let_vent", "sorry", "ask_wish", "make_right",
+                                                            "commit"]))
     assert d.outcome == "resolved" and d.ending_id == "resolved" and d.finished
     assert {k: v.status for k, v in d.steps.items()} == {
         "listen": "excellent", "apologize": "excellent", "clarify": "excellent",
-        "solve": "missed", "commit": "excellent"}
+        "solve": "excellent", "commit": "excellent"}
     assert d.steps["apologize"].turns == (2,)
     assert d.order_problems == () and d.pitfalls == () and d.missed == ()
     assert d.score >= 80

@@ -42,7 +42,7 @@ def test_effects_facts_flags_and_events(cake) -> None:
     assert events[1] == MetersChanged(65, 40, -15, 10, 1)
     assert events[-1] == NodeEntered("vented", 1)
     s.choose("sorry")
-    assert s.flags == {"apologies": 1}
+    assert s.flags == {"heard": True, "apologies": 1}
 
 
 def test_meters_clamp_and_rule_fires_before_route(cake) -> None:
@@ -100,7 +100,7 @@ def test_deterministic(cake) -> None:
 
 def test_preset_state(cake) -> None:
     s = Session(cake, start="offer", emotion=10, trust=90, flags={"asked": True,
-                                                                  "apologies": 1})
+                                                                  "apologies": 1, "heard": True})
     s.choose("commit")
     assert s.ending_id == "resolved"
     with pytest.raises(ChoiceError, match="no node"):

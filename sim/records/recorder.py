@@ -119,7 +119,7 @@ class Recorder:
         try:
             self.store.finish_session(
                 self.session_id, ending=debrief.ending_id, outcome=debrief.outcome,
-                score=round(debrief.score), steps=steps,
+                score=debrief.score, steps=steps,
             )
         except StoreError as exc:
             self._failed(exc)
