@@ -366,8 +366,8 @@ def test_unusable_database_lets_the_trainee_choose(tmp_path: Path, library: Path
     assert "junk.sqlite3" in refused.stdout and "Traceback" not in refused.stderr
     anyway = run_cli(args, stdin="y\n" + "1\n" * 10)
     assert anyway.returncode == 0 and "DEBRIEF" in anyway.stdout
-    scripted = run_cli(["play", str(library / "late-cake.yaml"), "--choices", "1,1,1,1",
+    scripted = run_cli(["play", str(library / "late-cake.yaml"), "--choices", "1,1,1,1,1",
                         "--db", str(junk)], stdin="")
-    assert scripted.returncode == 0
+    assert scripted.returncode == 0 and "== ENDING:" in scripted.stdout
     assert "Playing without recording" in scripted.stderr
     assert junk.read_text() == "not a database"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import shutil
 from html.parser import HTMLParser
@@ -13,8 +14,10 @@ from typing import ClassVar
 import pytest
 
 from sim.cli import main
+from sim.coach import assess
 from sim.engine import Session
 from sim.records import export_db, import_db, open_store
+from sim.records.cli import spark
 from sim.records.models import TurnRow
 from sim.records.report import gather, render_html, write_report
 from sim.scenario import load_scenario
@@ -22,6 +25,12 @@ from sim.scenario import load_scenario
 HERE = Path(__file__).parent
 EXAMPLE = HERE / "scenarios" / "late-cake.yaml"
 EVIL = '<img src=x onerror="alert(1)">'
+MODEL_ANSWER = ["let_vent", "sorry", "ask_wish", "make_right", "commit"]
+
+
+def shown(value: float, sign: str = "") -> str:
+    """A score as the product shows it: one decimal, left out when it is zero."""
+    return f"{value:{sign}.1f}".removesuffix(".0")
 
 
 def play_one(store, trainee: str, scenario, skill: float, rng: random.Random) -> Session:
@@ -50,7 +59,9 @@ def trainer_db(tmp_path: Path, library: Path) -> Path:
     """Three trainees practise on their own machines; the trainer imports their files."""
     scenario = load_scenario(library / "late-cake.yaml")
     rng = random.Random(7)
-    plans = {"Ana": [0.1, 0.3, 0.6, 0.9, 1.0, 1.0], "Ben": [1.0, 0.8, 0.5, 0.2, 0.0],
+    # Ana improves; Ben declines for sure (only best replies at first, only random ones
+    # at the end), whatever the random draws.
+    plans = {"Ana": [0.1, 0.3, 0.6, 0.9, 1.0, 1.0], "Ben": [1.0, 1.0, 0.5, 0.0, 0.0],
              EVIL: [0.5, 0.5]}
     trainer = tmp_path / "trainer.sqlite3"
     for name, skills in plans.items():
@@ -123,14 +134,22 @@ def test_html_report_parses_and_shows_the_figures(tmp_path: Path, trainer_db: Pa
     # Who is improving, at a glance.
     ana_scores = [s.score for s in ana]
     assert ana_scores[-1] > ana_scores[0]
+    assert any(score != int(score) for score in ana_scores)  # scores with a decimal
     change = sum(ana_scores[-3:]) / 3 - sum(ana_scores[:3]) / 3
-    assert f"Most improved: Ana ({change:+.0f} points)" in text
+    assert change > 0
+    assert f"Most improved: Ana ({shown(change, '+')} points)" in text
     ben_scores = [s.score for s in ben]
     ben_change = sum(ben_scores[-2:]) / 2 - sum(ben_scores[:2]) / 2
-    assert f"Needs attention: Ben ({ben_change:+.0f} points)" in text
+    assert ben_change < 0
+    assert f"Needs attention: Ben ({shown(ben_change, '+')} points)" in text
+    # The progress table: Ana's best score as it is shown everywhere (99.5, 88).
+    first = sum(ana_scores[:3]) / 3
+    assert (f'<td class="num">{shown(first)}</td><td class="num">'
+            f'{shown(sum(ana_scores[-3:]) / 3)}</td><td class="num">{shown(max(ana_scores))}'
+            f'</td><td class="num up">▲ {shown(change, "+")}</td>') in html
     # The scenario section: mean score, and every session passes the opening node.
     finished = [s.score for s in sessions if s.score is not None]
-    assert f"mean score {sum(finished) / len(finished):.0f}" in text
+    assert f"mean score {shown(sum(finished) / len(finished))}" in text
     assert sum(opening_picks.values()) == len(sessions) == 13
     opening = next(n for n in data.scenarios[0].nodes if n.node == "opening")
     assert opening.picks == 13
@@ -181,9 +200,14 @@ def test_csv_report(tmp_path: Path, trainer_db: Path):
     out = tmp_path / "report.csv"
     with open_store(trainer_db) as store:
         write_report(store, out, "csv")
-        count = len(store.sessions())
+        sessions = store.sessions(newest_first=False)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert len(rows) == count
+    assert len(rows) == len(sessions)
+    assert [r["score"] for r in rows] == [
+        "" if s.score is None else shown(s.score) for s in sessions]
+    assert any("." in r["score"] for r in rows)
+    assert all(float(r["score"]) == s.score for r, s in zip(rows, sessions, strict=True)
+               if r["score"])
     assert {r["trainee"] for r in rows} == {"Ana", "Ben", EVIL}
     assert all(r["listen"] in ("excellent", "done", "weak", "missed") for r in rows)
     with open_store(tmp_path / "f.sqlite3") as store:
@@ -232,9 +256,19 @@ def test_history_command(tmp_path: Path, trainer_db: Path, capsys):
     out = capsys.readouterr().out
     with open_store(trainer_db) as store:
         best = store.best_scores("Ana")["late-cake"].score
+        scores = [s.score for s in store.progress("Ana")]
     assert "== Ana ==  6 sessions: 6 finished" in out
-    assert f"  {'late-cake':<24} {best:>3}  " in out
+    assert best == max(scores) and best != int(best)
+    assert f"  {'late-cake':<24} {shown(best):>5}  " in out
+    assert (f"(first {shown(scores[0])}, latest {shown(scores[-1])}, best {shown(best)})"
+            in out)
+    lines = [line for line in out.splitlines() if " late-cake " in line and " turns" in line]
+    assert sorted(line.split()[5] for line in lines) == sorted(shown(s) for s in scores)
     assert "Step mastery (last 6 finished)" in out
+    assert spark(scores) and spark([0, 50, 99.5, 100]) == "▁▄██"
+    assert main(["history", "--db", str(trainer_db), "--trainee", "Ana", "--json"]) == 0
+    [ana] = json.loads(capsys.readouterr().out)["trainees"]
+    assert ana["scores"] == scores and ana["best"]["late-cake"]["score"] == best
     assert main(["history", "--db", str(trainer_db), "--trainee", "Nobody"]) == 1
     assert main(["history", "--db", str(tmp_path / "new.sqlite3")]) == 0
     assert "No sessions recorded yet" in capsys.readouterr().out
@@ -255,7 +289,14 @@ def test_export_import_commands(tmp_path: Path, trainer_db: Path, capsys):
 def test_env_var_is_the_default_database(tmp_path: Path, monkeypatch, capsys):
     db = tmp_path / "env.sqlite3"
     monkeypatch.setenv("DEFUSE_DB", str(db))
-    assert main(["play", str(EXAMPLE), "--choices", "1,1,1,1", "--trainee", "Eve"]) == 0
+    assert main(["play", str(EXAMPLE), "--choices", ",".join(MODEL_ANSWER),
+                 "--trainee", "Eve"]) == 0
     capsys.readouterr()
+    session = Session(load_scenario(EXAMPLE))
+    for choice_id in MODEL_ANSWER:
+        session.choose(choice_id)
+    expected = assess(session)
     assert main(["history"]) == 0
-    assert "== Eve ==  1 session: 1 finished" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "== Eve ==  1 session: 1 finished" in out
+    assert f"  {'late-cake':<24} {shown(expected.score):>5}  {expected.outcome}" in out

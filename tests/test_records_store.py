@@ -82,6 +82,44 @@ def test_history_queries(tmp_path: Path):
         assert store.trainees() == ["ana", "ben"]
 
 
+def test_one_decimal_scores_are_kept_as_they_are(tmp_path: Path):
+    """The debrief scores to one decimal; the INTEGER column keeps 99.5 as REAL (no
+    migration), so half a point more is a better score everywhere."""
+    path = tmp_path / "r.sqlite3"
+    with open_store(path) as store:
+        first = add_session(store, score=98.6)
+        second = add_session(store, score=98.9)  # both 99 if rounded: the earlier would win
+        add_session(store, score=88.0)
+        add_session(store, scenario="insurance", score=0.5)
+        scores = [s.score for s in store.progress("ana")]
+        assert scores == [98.6, 98.9, 88, 0.5]
+        assert all(isinstance(score, float) for score in scores)
+        best = store.best_scores("ana")
+        assert best["angry-parent"].score == 98.9 > first.score
+        assert best["angry-parent"].played_at == second.started_at
+        assert best["insurance"].score == 0.5
+        out = tmp_path / "share.sqlite3"
+        assert export_db(store, out) == 4
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT score, typeof(score) FROM session ORDER BY id").fetchall() == [
+        (98.6, "real"), (98.9, "real"), (88, "integer"), (0.5, "real")]
+    conn.close()
+    with open_store(tmp_path / "trainer.sqlite3") as trainer:
+        assert import_db(trainer, out).added == 4
+        assert [s.score for s in trainer.progress("ana")] == scores
+        assert trainer.best_scores("ana")["angry-parent"].score == 98.9
+
+
+def test_old_whole_scores_and_new_one_decimal_scores_mix(tmp_path: Path):
+    path = tmp_path / "r.sqlite3"
+    make_v1_database(path)  # a finished session scored 77 (whole points)
+    with open_store(path) as store:
+        assert store.best_scores("ana")["angry-parent"].score == 77
+        add_session(store, score=77.5)
+        assert [s.score for s in store.progress("ana")] == [77, 77.5]
+        assert store.best_scores("ana")["angry-parent"].score == 77.5
+
+
 def test_names_are_trimmed(tmp_path: Path):
     with open_store(tmp_path / "r.sqlite3") as store:
         add_session(store, trainee="  Ana   Li ")

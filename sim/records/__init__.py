@@ -51,7 +51,8 @@ History, best scores, mastery (for the history screen)
 ``store.trainees() -> list[str]``
 ``store.sessions(trainee=None, scenario=None, status=None, limit=None)``
     ``-> list[SessionInfo]`` newest first (id, uid, trainee, scenario_id, lang, mode,
-    started_at, ended_at, status, ending, outcome, score, turns).
+    started_at, ended_at, status, ending, outcome, score, turns); ``score`` is a float
+    0..100 with one decimal, shown as ``format_score(score)`` (``99.5``, ``88``).
 ``store.best_scores(trainee) -> dict[scenario_id, BestScore]``
     (score, ending, outcome, played_at, sessions).
 ``store.progress(trainee, scenario=None) -> list[SessionInfo]`` finished, oldest first.
@@ -70,7 +71,7 @@ from __future__ import annotations
 
 from sim.records.errors import ResumeError, StoreError
 from sim.records.exchange import ImportResult, export_db, import_db
-from sim.records.models import BestScore, SessionInfo, StepMastery, TurnRow
+from sim.records.models import BestScore, SessionInfo, StepMastery, TurnRow, format_score
 from sim.records.paths import default_db_path, resolve_db_path
 from sim.records.recorder import NullRecorder, Recorder
 from sim.records.resume import ResumePlan
@@ -92,6 +93,7 @@ __all__ = [
     "TurnRow",
     "default_db_path",
     "export_db",
+    "format_score",
     "import_db",
     "open_store",
     "resolve_db_path",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from sim.records.errors import StoreError
-from sim.records.models import SessionInfo, StepMastery
+from sim.records.models import SessionInfo, StepMastery, format_score
 from sim.records.schema import STEPS
 from sim.records.store import Store, open_store
 
@@ -92,9 +92,9 @@ def _bad_counts(args: argparse.Namespace, *names: str) -> str | None:
 # -- history ------------------------------------------------------------------------------
 
 
-def spark(scores: list[int]) -> str:
-    """Scores 0..100 as a row of block characters."""
-    return "".join(_BLOCKS[min(7, max(0, s * 8 // 101))] for s in scores)
+def spark(scores: list[float]) -> str:
+    """Scores 0..100 (one decimal) as a row of block characters."""
+    return "".join(_BLOCKS[min(7, max(0, int(s * 8 // 101)))] for s in scores)
 
 
 def _n(count: int, noun: str) -> str:
@@ -117,11 +117,11 @@ def _mastery_line(m: StepMastery) -> str:
 
 def _session_line(s: SessionInfo) -> str:
     if s.status == "finished":
-        result = f"{s.outcome or s.ending or '?':<10} {s.score if s.score is not None else '–':>3}"
+        result = f"{s.outcome or s.ending or '?':<10} {format_score(s.score):>5}"
     elif s.status == "playing":
-        result = f"{'(open)':<10} {'':>3}"
+        result = f"{'(open)':<10} {'':>5}"
     else:
-        result = f"{'(stopped)':<10} {'':>3}"
+        result = f"{'(stopped)':<10} {'':>5}"
     origin = f"  [from {s.origin}]" if s.origin else ""
     return (f"  {_when(s.started_at)}  {s.scenario_id:<24} {s.mode:<8} {result}  "
             f"{s.turns:>2} turns{origin}")
@@ -195,14 +195,14 @@ def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
           f"{len(still_open)} open, {len(every) - len(done) - len(still_open)} stopped")
     scores = [s.score for s in store.progress(name, args.scenario) if s.score is not None]
     if scores:
-        print(f"Scores over time: {spark(scores)}  (first {scores[0]}, latest {scores[-1]}, "
-              f"best {max(scores)})")
+        print(f"Scores over time: {spark(scores)}  (first {format_score(scores[0])}, "
+              f"latest {format_score(scores[-1])}, best {format_score(max(scores))})")
     best = {sid: b for sid, b in store.best_scores(name).items()
             if args.scenario in (None, sid)}
     if best:
         print("Best per scenario:")
         for sid, b in sorted(best.items()):
-            print(f"  {sid:<24} {b.score:>3}  {b.outcome or b.ending or '':<10} "
+            print(f"  {sid:<24} {format_score(b.score):>5}  {b.outcome or b.ending or '':<10} "
                   f"{_when(b.played_at)[:10]}  ({b.sessions} finished)")
     mastery = store.mastery(name, args.last, args.scenario)
     if any(m.total for m in mastery.values()):

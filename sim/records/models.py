@@ -11,6 +11,15 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def format_score(value: float | None, *, signed: bool = False, none: str = "–") -> str:
+    """A score, a mean or a change of scores as the product shows it: to one decimal,
+    the decimal only when needed (``99.5``, ``88``; signed: ``+8``, ``-2.5``)."""
+    if value is None:
+        return none
+    shown = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0: never "-0"
+    return f"{shown:+g}" if signed else f"{shown:g}"
+
+
 @dataclass(frozen=True, slots=True)
 class TurnRow:
     """One played turn as it is stored: where, what was chosen, and the meters after."""
@@ -50,7 +59,7 @@ class SessionInfo:
     status: str  # playing | finished | abandoned
     ending: str | None
     outcome: str | None
-    score: int | None
+    score: float | None  # 0..100, one decimal
     turns: int
     origin: str | None = None
 
@@ -65,7 +74,7 @@ class BestScore:
     """The best finished result of a trainee on one scenario."""
 
     scenario_id: str
-    score: int
+    score: float  # 0..100, one decimal
     ending: str | None
     outcome: str | None
     played_at: str

@@ -19,13 +19,19 @@ FROM session s JOIN trainee t ON t.id = s.trainee_id
 """
 
 
+def _score(value: Any) -> float | None:
+    """A stored score as a float (the INTEGER column keeps 88.0 as 88, 99.5 as REAL)."""
+    return None if value is None else float(value)
+
+
 def _info(row: Any) -> SessionInfo:
     return SessionInfo(
         id=row["id"], uid=row["uid"], trainee=row["trainee"], scenario_id=row["scenario_id"],
         scenario_hash=row["scenario_hash"], scenario_path=row["scenario_path"],
         lang=row["lang"], mode=row["mode"], started_at=row["started_at"],
         ended_at=row["ended_at"], status=row["status"], ending=row["ending"],
-        outcome=row["outcome"], score=row["score"], turns=row["turns"], origin=row["origin"],
+        outcome=row["outcome"], score=_score(row["score"]), turns=row["turns"],
+        origin=row["origin"],
     )
 
 
@@ -77,7 +83,7 @@ def best_scores(store: Store, trainee: str) -> dict[str, BestScore]:
         (trainee,),
     )
     return {
-        r["scenario_id"]: BestScore(r["scenario_id"], r["score"], r["ending"], r["outcome"],
+        r["scenario_id"]: BestScore(r["scenario_id"], float(r["score"]), r["ending"], r["outcome"],
                                     r["started_at"], r["n"])
         for r in rows if r["rank"] == 1
     }

@@ -17,6 +17,11 @@ Version history
    (backfilled for finished v1 sessions from their turns with the debrief's rule:
    a ``best`` reply of the step -> excellent, ``good`` -> done, only poor/harmful ->
    weak, never -> missed).
+
+Scores: the debrief scores to one decimal (``99.5``) and ``session.score`` stores it as
+given. The column's INTEGER affinity keeps ``99.5`` as REAL and ``88.0`` as the integer
+``88`` (both read back as the same number, compared and ordered as numbers), so files
+from before, with whole scores, need no migration.
 """
 
 from __future__ import annotations

@@ -268,10 +268,11 @@ class Store:
         *,
         ending: str | None,
         outcome: str | None,
-        score: int | None,
+        score: float | None,
         steps: dict[str, str] | None = None,
     ) -> None:
-        """Mark a session finished with its ending, score and per-step status."""
+        """Mark a session finished with its ending, score (0..100, one decimal, stored
+        as given) and per-step status."""
         with self.transaction() as conn:
             conn.execute(
                 """UPDATE session SET status = 'finished', ended_at = ?, ending = ?,

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from sim.records.models import format_score
 from sim.records.schema import STEPS
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ def _safe(value: object) -> object:
 
 def render_csv(store: Store, *, trainee: str | None = None,
                scenario: str | None = None) -> str:
-    """All matching sessions, oldest first, with each step's status."""
+    """All matching sessions, oldest first, with each step's status (scores as the
+    product shows them: ``99.5``, ``88``)."""
     sessions = store.sessions(trainee=trainee, scenario=scenario, newest_first=False)
     statuses: dict[int, dict[str, str]] = {}
     for row in store.read("SELECT session_id, step, status FROM session_step"):
@@ -37,6 +39,6 @@ def render_csv(store: Store, *, trainee: str | None = None,
         writer.writerow([_safe(v) for v in (
             s.trainee, s.scenario_id, s.started_at, s.ended_at or "", s.status, s.mode,
             s.lang, s.turns, s.ending or "", s.outcome or "",
-            "" if s.score is None else s.score, *(steps.get(step, "") for step in STEPS),
+            format_score(s.score, none=""), *(steps.get(step, "") for step in STEPS),
             s.origin or "", s.uid)])
     return buf.getvalue()

@@ -39,16 +39,16 @@ class TraineeProgress:
     open_sessions: int = 0
 
     @property
-    def scores(self) -> list[int]:
-        """Scores in play order."""
+    def scores(self) -> list[float]:
+        """Scores (one decimal) in play order."""
         return [s.score for s in self.sessions if s.score is not None]
 
     @property
-    def best(self) -> int | None:
+    def best(self) -> float | None:
         """The best score, None before any finished session."""
         return max(self.scores, default=None)
 
-    def _avg(self, scores: list[int]) -> float | None:
+    def _avg(self, scores: list[float]) -> float | None:
         return sum(scores) / len(scores) if scores else None
 
     @property

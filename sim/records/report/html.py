@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sim.records.models import StepMastery
+from sim.records.models import StepMastery, format_score
 from sim.records.report.data import ReportData, ScenarioReport, TraineeProgress
 from sim.records.report.strings import tr
 from sim.records.report.svg import (
@@ -73,16 +73,19 @@ def _heat(share: float) -> tuple[str, str]:
 def _glance(data: ReportData) -> str:
     lang = data.lang
     items = [tr(lang, "trainees_sessions", t=len(data.trainees), s=data.session_count)]
-    changes = [(t.change, t.name) for t in data.trainees if t.change is not None]
+    # Rounded as shown, so a change that shows as +0 is neither an improvement nor a decline.
+    changes = [(round(t.change, 1), t.name) for t in data.trainees if t.change is not None]
     if changes:
         best = max(changes)
         if best[0] > 0:
             items.append('<span class="up">▲</span> '
-                         + _e(tr(lang, "most_improved", name=best[1], delta=best[0])))
+                         + _e(tr(lang, "most_improved", name=best[1],
+                                 delta=format_score(best[0], signed=True))))
         worst = min(changes)
         if worst[0] < 0:
             items.append('<span class="down">▼</span> '
-                         + _e(tr(lang, "declining", name=worst[1], delta=worst[0])))
+                         + _e(tr(lang, "declining", name=worst[1],
+                                 delta=format_score(worst[0], signed=True))))
     counted = [m for m in data.group.values() if m.total]
     if counted:
         weakest = min(counted, key=lambda m: (m.rate, STEPS.index(m.step)))
@@ -100,11 +103,13 @@ def _glance(data: ReportData) -> str:
 def _change_cell(change: float | None) -> str:
     if change is None:
         return '<td class="num flat">–</td>'
+    shown = format_score(change, signed=True)
+    change = round(change, 1)  # the figure shown decides its arrow
     if change >= 3:
-        return f'<td class="num up">▲ {change:+.0f}</td>'
+        return f'<td class="num up">▲ {shown}</td>'
     if change <= -3:
-        return f'<td class="num down">▼ {change:+.0f}</td>'
-    return f'<td class="num flat">● {change:+.0f}</td>'
+        return f'<td class="num down">▼ {shown}</td>'
+    return f'<td class="num flat">● {shown}</td>'
 
 
 def _progress(data: ReportData) -> str:
@@ -112,7 +117,7 @@ def _progress(data: ReportData) -> str:
     series = []
     for i, t in enumerate(data.trainees):
         points = [Point(s.score or 0, f"{t.name} · {s.started_at[:16].replace('T', ' ')} · "
-                        f"{s.scenario_id} · {s.score}")
+                        f"{s.scenario_id} · {format_score(s.score)}")
                   for s in t.sessions if s.score is not None]
         series.append((t.name, PALETTE[i % len(PALETTE)], points))
     out = [f"<h2>{_e(tr(lang, 'progress'))}</h2>",
@@ -140,8 +145,8 @@ def _progress(data: ReportData) -> str:
 
 
 def fmt(value: float | None) -> str:
-    """A rounded figure, or a dash for none."""
-    return "–" if value is None else f"{value:.0f}"
+    """A score or a mean of scores to one decimal when needed, or a dash for none."""
+    return format_score(value)
 
 
 def _mastery_cell(lang: str, m: StepMastery) -> str:
@@ -173,8 +178,8 @@ def _mastery(data: ReportData) -> str:
 
 
 def _scenario(lang: str, s: ScenarioReport) -> str:
-    score = tr(lang, "mean_score", score=s.mean_score) if s.mean_score is not None \
-        else tr(lang, "no_score")
+    score = (tr(lang, "mean_score", score=format_score(s.mean_score))
+             if s.mean_score is not None else tr(lang, "no_score"))
     out = [f'<h3 id="sc-{_e(s.id)}">{_e(s.title)} <span class="meta">({_e(s.id)})</span></h3>',
            f'<p class="meta">{_e(tr(lang, "n_sessions", n=s.sessions))} · {_e(score)}</p>']
     if s.state == "missing":
