@@ -53,9 +53,11 @@ def test_test_command(capsys, tmp_path) -> None:
     code, out, _ = run(capsys, "test", EXAMPLE)
     assert code == 0 and "3 passed, 0 failed" in out
     failing = tmp_path / "failing.yaml"
-    failing.write_text(Path(EXAMPLE).read_text().replace("min_score: 80", "min_score: 99"))
+    text = Path(EXAMPLE).read_text()
+    assert "min_score: 90" in text
+    failing.write_text(text.replace("min_score: 90", "min_score: 100"))
     code, out, _ = run(capsys, "test", str(failing))
-    assert code == 1 and "FAIL the model answer" in out and "at least 99" in out
+    assert code == 1 and "FAIL the model answer" in out and "at least 100" in out
 
 
 def test_play_choices_json(capsys) -> None:
@@ -102,7 +104,7 @@ def test_wrong_flag_exits_2(capsys) -> None:
 def test_interactive_terminal_play() -> None:
     proc = subprocess.run(
         [sys.executable, "main.py", "play", EXAMPLE, "--text", "--coach", "--lang", "zh"],
-        input="x\n9\n1\n1\n1\n1\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
+        input="x\n9\n1\n1\n1\n1\n1\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "请输入 1 到 3 之间的数字" in proc.stdout
     assert "点评" in proc.stdout and "结局" in proc.stdout and "复盘" in proc.stdout
