@@ -14,8 +14,8 @@ from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import Preset
-from sim.ui.scene import Scene
-from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
+from sim.ui.scenes.docscene import DocScene
+from sim.ui.widgets import Button, panel
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def start_play(
     return True
 
 
-class BriefScene(Scene):
+class BriefScene(DocScene):
     """Read the case, then start."""
 
     name = "brief"
@@ -81,21 +81,16 @@ class BriefScene(Scene):
     def __init__(self, app: Any, entry: Entry) -> None:
         super().__init__(app)
         self.entry = entry
-        self.scroll = Scroll()
-        self._docs: dict[str, Doc] = {}
 
-    def doc(self) -> Doc:
-        """The brief's text blocks in the current language (memoised)."""
-        lang = self.app.lang
-        if lang not in self._docs:
-            s = self.entry.scenario
-            briefing = self.tx(s.briefing)
-            blocks = [Heading(self.t("case_brief"), "h3"), Para(briefing)]
-            if s.authority is not None:
-                blocks += [Spacer(0.6), Heading(self.t("your_authority"), "h3"),
-                           Para(self.tx(s.authority), color=theme.ACCENT_DARK)]
-            self._docs[lang] = Doc(blocks, gap=8)
-        return self._docs[lang]
+    def build_doc(self) -> Doc:
+        """The brief's text blocks in the current language."""
+        s = self.entry.scenario
+        briefing = self.tx(s.briefing)
+        blocks = [Heading(self.t("case_brief"), "h3"), Para(briefing)]
+        if s.authority is not None:
+            blocks += [Spacer(0.6), Heading(self.t("your_authority"), "h3"),
+                       Para(self.tx(s.authority), color=theme.ACCENT_DARK)]
+        return Doc(blocks, gap=8)
 
     def layout(self) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect, list[Button], int]:
         """Portrait column, text view, header, buttons, footer y."""
@@ -124,10 +119,18 @@ class BriefScene(Scene):
         mode.rect.bottom = footer - 12
         return left, view, header, [start, back, mode], footer
 
+    def doc_view(self) -> pygame.Rect:
+        return self.layout()[1]
+
+    def measured_page(self, view: pygame.Rect) -> pygame.Rect:
+        """The whole panel: the brief measures its scroll extent there, not on the page
+        inset from it."""
+        return view
+
     def handle(self, intent: Intent) -> None:
         super().handle(intent)
         k = intent.kind
-        _, view, _, buttons, _ = self.layout()
+        _, _, _, buttons, _ = self.layout()
         if k is Kind.CONFIRM:
             self.start()
         elif k is Kind.BACK:
@@ -147,27 +150,14 @@ class BriefScene(Scene):
                         self.app.settings.coach = not self.app.settings.coach
                         self.app.save_settings()
                     return
-        elif k is Kind.SCROLL:
-            self.scroll.by(intent.value * self.app.ts.line_height("body"))
-        elif k in (Kind.UP, Kind.DOWN):
-            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
-        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
-            self.scroll.by((1 if k is Kind.PAGE_DOWN else -1) * view.height * 0.9)
+        else:
+            self.handle_scroll(intent)
 
     def start(self) -> None:
         """Begin play (first asking, if the records cannot be used, whether to play
         without them)."""
         self.app.sounds.play("click")
         self.app.check_records(lambda: start_play(self.app, self.entry))
-
-    def update(self, dt: float) -> None:
-        _, view, _, _, _ = self.layout()
-        self.scroll.set_extent(self.doc().height(self.app.ts, view.width), view.height)
-        self.scroll.update(dt)
-
-    @property
-    def animating(self) -> bool:
-        return self.scroll.animating
 
     def draw(self, surface: pygame.Surface) -> None:
         app = self.app
@@ -201,12 +191,8 @@ class BriefScene(Scene):
                         pygame.Rect(inner.x, y + 6, inner.width, inner.bottom - y - 6), "tiny",
                         theme.INK_SOFT)
         # The briefing.
-        panel(surface, view, radius=14)
-        text_view = view.inflate(-40, -32)
-        self.doc().draw(surface, ts, text_view, self.scroll.offset)
-        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
-        for b in buttons:
-            draw_button(surface, ts, b, b.hit(app.hover))
+        self.draw_doc(surface, view)
+        self.draw_buttons(surface, buttons)
         app.draw_footer(surface, self.t("brief_keys"))
 
     def start_text(self) -> str:

@@ -13,8 +13,8 @@ from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, Table
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
-from sim.ui.scene import Scene
-from sim.ui.widgets import Button, Scroll, chip, draw_button, draw_scrollbar, panel
+from sim.ui.scenes.docscene import DocScene
+from sim.ui.widgets import Button, chip
 
 RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
 
@@ -24,10 +24,11 @@ def signed(n: int) -> str:
     return f"+{n}" if n > 0 else str(n)
 
 
-class DebriefScene(Scene):
+class DebriefScene(DocScene):
     """What went well, what went wrong, what to say instead."""
 
     name = "debrief"
+    page_inset = (-48, -32)
 
     def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None) -> None:
         super().__init__(app)
@@ -37,8 +38,6 @@ class DebriefScene(Scene):
         self.recorder = recorder
         self.debrief = getattr(recorder, "debrief", None) or assess(session)
         self.coach_mode = app.settings.coach
-        self.scroll = Scroll()
-        self._docs: dict[str, Doc] = {}
 
     # -- content -----------------------------------------------------------------------------
 
@@ -48,11 +47,8 @@ class DebriefScene(Scene):
         # The CJK font sets curly quotes full-width; straight ones suit Latin text.
         return f"“{t}”" if self.app.lang == "zh" else f'"{t}"'
 
-    def doc(self) -> Doc:
-        """The debrief as blocks in the current language (memoised)."""
-        lang = self.app.lang
-        if lang in self._docs:
-            return self._docs[lang]
+    def build_doc(self) -> Doc:
+        """The debrief as blocks in the current language."""
         d = self.debrief
         s = self.scenario
         t = self.t
@@ -139,9 +135,7 @@ class DebriefScene(Scene):
         # Chart.
         blocks += [Spacer(0.5), Heading(t("chart_title"), "h3"),
                    Chart(d.series, t("emotion"), t("trust"), t("chart_start"))]
-        doc = Doc(blocks, gap=8)
-        self._docs[lang] = doc
-        return doc
+        return Doc(blocks, gap=8)
 
     # -- layout and input --------------------------------------------------------------------
 
@@ -171,10 +165,13 @@ class DebriefScene(Scene):
                            footer - 10 - bh - 12 - header.bottom - 12)
         return header, view, buttons
 
+    def doc_view(self) -> pygame.Rect:
+        return self.layout()[1]
+
     def handle(self, intent: Intent) -> None:
         super().handle(intent)
         k = intent.kind
-        _, view, buttons = self.layout()
+        _, _, buttons = self.layout()
         if k is Kind.BACK:
             self.app.back_to_root()
         elif k is Kind.HOTKEY and intent.value == "r":
@@ -188,16 +185,14 @@ class DebriefScene(Scene):
                     {"menu": self.app.back_to_root, "review": self.review,
                      "replay": self.replay}[b.action]()
                     return
-        elif k is Kind.SCROLL:
-            self.scroll.by(intent.value * self.app.ts.line_height("body"))
-        elif k in (Kind.UP, Kind.DOWN):
-            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
-        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN, Kind.SKIP):
-            self.scroll.by((-1 if k is Kind.PAGE_UP else 1) * view.height * 0.9)
+        elif k is Kind.SKIP:
+            self.scroll_page(1)
         elif k is Kind.HOME:
             self.scroll.to(0)
         elif k is Kind.END:
             self.scroll.to_end()
+        else:
+            self.handle_scroll(intent)
 
     def replay(self) -> None:
         """Play the same case again from the start."""
@@ -212,16 +207,6 @@ class DebriefScene(Scene):
         from sim.ui.scenes.review import ReviewScene
 
         self.app.push(ReviewScene(self.app, self.entry, self.session, self.debrief))
-
-    def update(self, dt: float) -> None:
-        _, view, _ = self.layout()
-        inner = view.inflate(-48, -32)
-        self.scroll.set_extent(self.doc().height(self.app.ts, inner.width), inner.height)
-        self.scroll.update(dt)
-
-    @property
-    def animating(self) -> bool:
-        return self.scroll.animating
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -252,12 +237,8 @@ class DebriefScene(Scene):
         ts.draw(surface, self.t("mode_was", mode=mode, turns=len(d.turns)),
                 (r.right + 12, r.centery), "small", theme.INK_SOFT, anchor="midleft",
                 max_width=max(10, left_w - r.width - 12))
-        panel(surface, view, radius=14)
-        inner = view.inflate(-48, -32)
-        self.doc().draw(surface, ts, inner, self.scroll.offset)
-        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
-        for b in buttons:
-            draw_button(surface, ts, b, b.hit(app.hover))
+        self.draw_doc(surface, view)
+        self.draw_buttons(surface, buttons)
         app.draw_footer(surface, self.t("debrief_keys"))
 
 

@@ -13,8 +13,8 @@ from sim.ui import theme
 from sim.ui.charts import MasteryBars, ScoreLines
 from sim.ui.doc import Block, Cell, Doc, Heading, Para, Spacer, Table
 from sim.ui.intents import Intent, Kind
-from sim.ui.scene import Scene
-from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
+from sim.ui.scenes.docscene import DocScene
+from sim.ui.widgets import Button
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +33,17 @@ def when(iso: str | None) -> str:
         return iso[:16]
 
 
-class HistoryScene(Scene):
+class HistoryScene(DocScene):
     """Charts and tables of the trainee's practice, scrolled as one page."""
 
     name = "history"
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
-        self.scroll = Scroll()
         self.sessions: list[Any] | None = None
         self.progress: list[Any] = []
         self.best: dict[str, Any] = {}
         self.mastery: dict[str, Any] = {}
-        self._docs: dict[str, Doc] = {}
         store = app.store
         name = app.settings.trainee
         if store is not None:
@@ -65,11 +63,8 @@ class HistoryScene(Scene):
                 return self.tx(e.scenario.title)
         return scenario_id
 
-    def doc(self) -> Doc:
-        """The page in the current language (memoised)."""
-        lang = self.app.lang
-        if lang in self._docs:
-            return self._docs[lang]
+    def build_doc(self) -> Doc:
+        """The page in the current language."""
         t = self.t
         blocks: list[Block]
         if self.sessions is None:
@@ -81,9 +76,7 @@ class HistoryScene(Scene):
         else:
             blocks = [*self.score_blocks(), Spacer(0.6), *self.best_blocks(), Spacer(0.6),
                       *self.mastery_blocks(), Spacer(0.6), *self.session_blocks()]
-        doc = Doc(blocks, gap=8)
-        self._docs[lang] = doc
-        return doc
+        return Doc(blocks, gap=8)
 
     def score_blocks(self) -> list[Block]:
         """Scores over attempts, one line per case."""
@@ -167,28 +160,17 @@ class HistoryScene(Scene):
                            back.rect.y - 12 - header.bottom - 10)
         return header, view, back
 
+    def doc_view(self) -> pygame.Rect:
+        return self.layout()[1]
+
     def handle(self, intent: Intent) -> None:
         super().handle(intent)
         k = intent.kind
-        _, view, back = self.layout()
+        _, _, back = self.layout()
         if k is Kind.BACK or (k is Kind.CLICK and back.hit(intent.pos)):
             self.app.pop()
-        elif k is Kind.SCROLL:
-            self.scroll.by(intent.value * self.app.ts.line_height("body"))
-        elif k in (Kind.UP, Kind.DOWN):
-            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
-        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
-            self.scroll.by((1 if k is Kind.PAGE_DOWN else -1) * view.height * 0.9)
-
-    def update(self, dt: float) -> None:
-        _, view, _ = self.layout()
-        inner = view.inflate(-40, -32)
-        self.scroll.set_extent(self.doc().height(self.app.ts, inner.width), inner.height)
-        self.scroll.update(dt)
-
-    @property
-    def animating(self) -> bool:
-        return self.scroll.animating
+        else:
+            self.handle_scroll(intent)
 
     def draw(self, surface: pygame.Surface) -> None:
         ts = self.app.ts
@@ -196,9 +178,6 @@ class HistoryScene(Scene):
         header, view, back = self.layout()
         ts.draw(surface, self.t("history_title", name=self.app.settings.trainee), header.topleft,
                 "h2", theme.INK, bold=True, max_width=header.width)
-        panel(surface, view, radius=14)
-        inner = view.inflate(-40, -32)
-        self.doc().draw(surface, ts, inner, self.scroll.offset)
-        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
-        draw_button(surface, ts, back, back.hit(self.app.hover))
+        self.draw_doc(surface, view)
+        self.draw_buttons(surface, [back])
         self.app.draw_footer(surface, self.t("history_keys"))

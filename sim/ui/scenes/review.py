@@ -10,15 +10,16 @@ from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Doc, Heading, Para, Spacer
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
-from sim.ui.scene import Scene
 from sim.ui.scenes.debrief import signed
-from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
+from sim.ui.scenes.docscene import DocScene
+from sim.ui.widgets import Button
 
 
-class ReviewScene(Scene):
+class ReviewScene(DocScene):
     """One turn per page: what the customer said, the reply, the road not taken."""
 
     name = "review"
+    page_inset = (-48, -32)
 
     def __init__(self, app: Any, entry: Entry, session: Any, debrief: Any) -> None:
         super().__init__(app)
@@ -27,8 +28,6 @@ class ReviewScene(Scene):
         self.history = session.history
         self.debrief = debrief
         self.index = 0
-        self.scroll = Scroll()
-        self._docs: dict[tuple[str, int], Doc] = {}
 
     def tags(self, choice: Any) -> list[tuple[str, theme.Color]]:
         """Step, quality and pitfall chips of a reply."""
@@ -38,11 +37,12 @@ class ReviewScene(Scene):
             out.append((self.t(f"p_{choice.pitfall}"), theme.WARN))
         return out
 
-    def doc(self) -> Doc:
-        """The current turn's page (memoised per language and turn)."""
-        key = (self.app.lang, self.index)
-        if key in self._docs:
-            return self._docs[key]
+    def doc_key(self) -> tuple[str, int]:
+        """The page depends on the language and the turn."""
+        return (self.app.lang, self.index)
+
+    def build_doc(self) -> Doc:
+        """The current turn's page."""
         turn = self.history[self.index]
         node = self.scenario.nodes[turn.node]
         chosen = node.choices[turn.index]
@@ -75,9 +75,7 @@ class ReviewScene(Scene):
             if c.why:
                 line += "  " + self.tx(c.why)
             blocks.append(Para(line, "small", theme.INK_SOFT, indent=14))
-        doc = Doc(blocks, gap=8)
-        self._docs[key] = doc
-        return doc
+        return Doc(blocks, gap=8)
 
     def layout(self) -> tuple[pygame.Rect, pygame.Rect, list[Button]]:
         """Title, page view, buttons."""
@@ -105,6 +103,9 @@ class ReviewScene(Scene):
                            footer - 10 - bh - 12 - header.bottom - 10)
         return header, view, buttons
 
+    def doc_view(self) -> pygame.Rect:
+        return self.layout()[1]
+
     def go(self, step: int) -> None:
         """Previous or next turn."""
         new = max(0, min(len(self.history) - 1, self.index + step))
@@ -115,7 +116,7 @@ class ReviewScene(Scene):
     def handle(self, intent: Intent) -> None:
         super().handle(intent)
         k = intent.kind
-        _, view, buttons = self.layout()
+        _, _, buttons = self.layout()
         if k is Kind.BACK:
             self.app.pop()
         elif k is Kind.LEFT:
@@ -133,22 +134,8 @@ class ReviewScene(Scene):
                     else:
                         self.go(1 if b.action == "next" else -1)
                     return
-        elif k is Kind.SCROLL:
-            self.scroll.by(intent.value * self.app.ts.line_height("body"))
-        elif k in (Kind.UP, Kind.DOWN):
-            self.scroll.by((1 if k is Kind.DOWN else -1) * 3 * self.app.ts.line_height("body"))
-        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
-            self.scroll.by((1 if k is Kind.PAGE_DOWN else -1) * view.height * 0.9)
-
-    def update(self, dt: float) -> None:
-        _, view, _ = self.layout()
-        inner = view.inflate(-48, -32)
-        self.scroll.set_extent(self.doc().height(self.app.ts, inner.width), inner.height)
-        self.scroll.update(dt)
-
-    @property
-    def animating(self) -> bool:
-        return self.scroll.animating
+        else:
+            self.handle_scroll(intent)
 
     def draw(self, surface: pygame.Surface) -> None:
         ts = self.app.ts
@@ -157,10 +144,6 @@ class ReviewScene(Scene):
         title = self.t("review_title", n=self.index + 1, total=len(self.history))
         ts.draw(surface, title, header.topleft, "h2", theme.INK, bold=True,
                 max_width=header.width)
-        panel(surface, view, radius=14)
-        inner = view.inflate(-48, -32)
-        self.doc().draw(surface, ts, inner, self.scroll.offset)
-        draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
-        for b in buttons:
-            draw_button(surface, ts, b, b.hit(self.app.hover))
+        self.draw_doc(surface, view)
+        self.draw_buttons(surface, buttons)
         self.app.draw_footer(surface, self.t("review_keys"))
