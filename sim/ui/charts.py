@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pygame
 
 from sim.ui import theme
-from sim.ui.doc import Block
+from sim.ui.doc import Block, draw_percent_grid, draw_series, percent_y
 from sim.ui.text import Typesetter
 
 #: Line colours for the scenarios of the score chart (distinct, and none is the red
@@ -89,17 +89,13 @@ class ScoreLines(Block):
                            rect.height - used - 2 * lh - 20)
         if plot.width < 40 or plot.height < 30:
             return
-        pygame.draw.rect(surface, theme.PANEL_ALT, plot)
-        for v in (0, 25, 50, 75, 100):
-            y = plot.bottom - round(plot.height * v / 100)
-            pygame.draw.line(surface, theme.LINE, (plot.x, y), (plot.right, y))
-            ts.draw(surface, str(v), (plot.x - 6, y), "tiny", theme.INK_FAINT, anchor="midright")
+        draw_percent_grid(surface, ts, plot, theme.PANEL_ALT)
         most = max((len(scores) for _, scores in self.series), default=0)
         span = max(1, most - 1)
 
         def at(i: int, score: float) -> tuple[int, int]:
             x = plot.x + (round(plot.width * i / span) if most > 1 else plot.width // 2)
-            return x, plot.bottom - round(plot.height * max(0.0, min(100.0, score)) / 100)
+            return x, percent_y(plot, score)
 
         step = max(1, most // 10)  # at most about ten attempt numbers under the axis
         for i in range(0, most, step):
@@ -108,12 +104,8 @@ class ScoreLines(Block):
         ts.draw(surface, self.x_label, (plot.right, plot.bottom + lh + 6), "tiny",
                 theme.INK_SOFT, anchor="topright", max_width=plot.width)
         for i, (_, scores) in enumerate(self.series):
-            color = SERIES_COLORS[i % len(SERIES_COLORS)]
-            points = [at(k, s) for k, s in enumerate(scores)]
-            if len(points) > 1:
-                pygame.draw.lines(surface, color, False, points, 3)
-            for p in points:
-                pygame.draw.circle(surface, color, p, 4)
+            draw_series(surface, SERIES_COLORS[i % len(SERIES_COLORS)],
+                        [at(k, s) for k, s in enumerate(scores)])
 
 
 @dataclass

@@ -205,6 +205,32 @@ class Bubble(Block):
         ts.draw_wrapped(surface, self.text, body, "body", theme.INK)
 
 
+def percent_y(plot: pygame.Rect, value: float) -> int:
+    """The y of ``value`` on a 0..100 scale (clamped) filling ``plot`` from the bottom."""
+    return plot.bottom - round(plot.height * max(0.0, min(100.0, value)) / 100)
+
+
+def draw_percent_grid(
+    surface: pygame.Surface, ts: Typesetter, plot: pygame.Rect, fill: theme.Color
+) -> None:
+    """A plot area on a 0..100 scale: its background, and a labelled line every 25."""
+    pygame.draw.rect(surface, fill, plot)
+    for v in (0, 25, 50, 75, 100):
+        y = percent_y(plot, v)
+        pygame.draw.line(surface, theme.LINE, (plot.x, y), (plot.right, y))
+        ts.draw(surface, str(v), (plot.x - 6, y), "tiny", theme.INK_FAINT, anchor="midright")
+
+
+def draw_series(
+    surface: pygame.Surface, color: theme.Color, points: Sequence[tuple[int, int]]
+) -> None:
+    """One series of a plot: a line through its points, and a dot on each."""
+    if len(points) > 1:
+        pygame.draw.lines(surface, color, False, points, 3)
+    for p in points:
+        pygame.draw.circle(surface, color, p, 4)
+
+
 @dataclass
 class Chart(Block):
     """Emotion and trust over the turns (0 = the start)."""
@@ -233,21 +259,14 @@ class Chart(Block):
         )
         if plot.width < 20 or plot.height < 20:
             return
-        pygame.draw.rect(surface, theme.PANEL, plot)
-        for v in (0, 25, 50, 75, 100):
-            y = plot.bottom - round(plot.height * v / 100)
-            pygame.draw.line(surface, theme.LINE, (plot.x, y), (plot.right, y))
-            ts.draw(surface, str(v), (plot.x - 6, y), "tiny", theme.INK_FAINT, anchor="midright")
+        draw_percent_grid(surface, ts, plot, theme.PANEL)
         pts = list(self.series)
         if not pts:
             return
         last = max(1, pts[-1][0])
 
         def px(turn: int, v: float) -> tuple[int, int]:
-            return (
-                plot.x + round(plot.width * turn / last),
-                plot.bottom - round(plot.height * max(0.0, min(100.0, v)) / 100),
-            )
+            return plot.x + round(plot.width * turn / last), percent_y(plot, v)
 
         step = max(1, len(pts) // 12)
         for turn, _, _ in pts[::step]:
@@ -255,11 +274,7 @@ class Chart(Block):
             label = self.start_label if turn == 0 else str(turn)
             ts.draw(surface, label, (x, plot.bottom + 4), "tiny", theme.INK_FAINT, anchor="midtop")
         for idx, color in ((1, theme.EMOTION), (2, theme.TRUST)):
-            points = [px(p[0], p[idx]) for p in pts]
-            if len(points) > 1:
-                pygame.draw.lines(surface, color, False, points, 3)
-            for p in points:
-                pygame.draw.circle(surface, color, p, 4)
+            draw_series(surface, color, [px(p[0], p[idx]) for p in pts])
 
 
 class Doc:
