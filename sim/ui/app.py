@@ -31,7 +31,7 @@ from sim.ui.scene import Scene
 from sim.ui.settings import Settings, default_settings_path
 from sim.ui.sound import Sounds
 from sim.ui.text import Typesetter
-from sim.ui.widgets import Button, draw_button, panel
+from sim.ui.widgets import Button, draw_button, panel, place_right_to_left
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,7 @@ class Confirm:
         no_w = max(120, ts.measure(self.no, "body") + 70)
         yes = Button(pygame.Rect(0, 0, yes_w, btn_h), self.yes, "yes", "Enter", primary=True)
         no = Button(pygame.Rect(0, 0, no_w, btn_h), self.no, "no", "Esc")
-        yes.rect.bottomright = (box.right - 24, box.bottom - 24)
-        no.rect.bottomright = (yes.rect.x - 12, box.bottom - 24)
+        place_right_to_left([yes, no], (box.right - 24, box.bottom - 24))
         return box, yes, no
 
     def draw(self, surface: pygame.Surface, app: App, hover: tuple[int, int] | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pygame
@@ -35,6 +36,17 @@ def button_width(ts: Typesetter, label: str, key: str | None, role: str = "body"
     if key:
         width += ts.measure(key, "tiny") + pad // 2 + 8
     return width
+
+
+def place_right_to_left(
+    buttons: Iterable[Button], bottomright: tuple[int, int], gap: int = 12
+) -> None:
+    """Line buttons up leftwards from ``bottomright``, ``gap`` pixels apart (the first
+    one rightmost)."""
+    x, bottom = bottomright
+    for b in buttons:
+        b.rect.bottomright = (x, bottom)
+        x = b.rect.x - gap
 
 
 def draw_button(

@@ -15,7 +15,7 @@ from sim.ui.library import Entry
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import Preset
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button, panel
+from sim.ui.widgets import Button, panel, place_right_to_left
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,8 @@ class BriefScene(DocScene):
         back_w = max(140, ts.measure(self.t("back"), "body") + 80)
         start = Button(pygame.Rect(0, 0, start_w, bh), self.t("start"), "start", "Enter",
                        primary=True)
-        start.rect.bottomright = (w - pad, footer - 12)
         back = Button(pygame.Rect(0, 0, back_w, bh), self.t("back"), "back", "Esc")
-        back.rect.bottomright = (start.rect.x - 12, footer - 12)
+        place_right_to_left([start, back], (w - pad, footer - 12))
         mode_label = self.t("mode_coach" if self.app.settings.coach else "mode_exam")
         mode = Button(pygame.Rect(pad, 0, max(140, ts.measure(mode_label, "small") + 70), bh),
                       mode_label, "mode", "C")

@@ -14,7 +14,7 @@ from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, T
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button, chip
+from sim.ui.widgets import Button, chip, place_right_to_left
 
 RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
 
@@ -149,18 +149,16 @@ class DebriefScene(DocScene):
         header = pygame.Rect(pad, pad, w - 2 * pad,
                              max(ts.font("title", True).get_height(),
                                  ts.line_height("h2") + ts.line_height("small") + 8))
-        buttons = []
-        x = w - pad
-        for label, action, key, primary in (
-            (self.t("menu"), "menu", "Esc", False),
-            (self.t("review"), "review", "V", False),
-            (self.t("replay"), "replay", "R", True),
-        ):
-            bw = max(130, ts.measure(label, "body") + 80)
-            b = Button(pygame.Rect(0, 0, bw, bh), label, action, key, primary=primary)
-            b.rect.bottomright = (x, footer - 10)
-            x = b.rect.x - 12
-            buttons.append(b)
+        buttons = [
+            Button(pygame.Rect(0, 0, max(130, ts.measure(label, "body") + 80), bh), label,
+                   action, key, primary=primary)
+            for label, action, key, primary in (
+                (self.t("menu"), "menu", "Esc", False),
+                (self.t("review"), "review", "V", False),
+                (self.t("replay"), "replay", "R", True),
+            )
+        ]
+        place_right_to_left(buttons, (w - pad, footer - 10))
         view = pygame.Rect(pad, header.bottom + 12, w - 2 * pad,
                            footer - 10 - bh - 12 - header.bottom - 12)
         return header, view, buttons

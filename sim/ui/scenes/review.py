@@ -12,7 +12,7 @@ from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scenes.debrief import signed
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button
+from sim.ui.widgets import Button, place_right_to_left
 
 
 class ReviewScene(DocScene):
@@ -85,20 +85,17 @@ class ReviewScene(DocScene):
         footer = h - ts.line_height("tiny") - 16
         bh = ts.line_height("body") + 16
         header = pygame.Rect(pad, pad, w - 2 * pad, ts.line_height("h2") + 6)
-        buttons = []
-        x = w - pad
         n = len(self.history)
-        for label, action, key, enabled in (
-            (self.t("next"), "next", None, self.index < n - 1),
-            (self.t("prev"), "prev", None, self.index > 0),
-            (self.t("back"), "back", "Esc", True),
-        ):
-            bw = max(120, ts.measure(label, "body") + 70)
-            b = Button(pygame.Rect(0, 0, bw, bh), label, action, key, primary=action == "next",
-                       enabled=enabled)
-            b.rect.bottomright = (x, footer - 10)
-            x = b.rect.x - 12
-            buttons.append(b)
+        buttons = [
+            Button(pygame.Rect(0, 0, max(120, ts.measure(label, "body") + 70), bh), label,
+                   action, key, primary=action == "next", enabled=enabled)
+            for label, action, key, enabled in (
+                (self.t("next"), "next", None, self.index < n - 1),
+                (self.t("prev"), "prev", None, self.index > 0),
+                (self.t("back"), "back", "Esc", True),
+            )
+        ]
+        place_right_to_left(buttons, (w - pad, footer - 10))
         view = pygame.Rect(pad, header.bottom + 10, w - 2 * pad,
                            footer - 10 - bh - 12 - header.bottom - 10)
         return header, view, buttons
