@@ -61,8 +61,8 @@ def test_test_command(capsys, tmp_path) -> None:
 
 
 def test_play_choices_json(capsys) -> None:
-    code, out, _ = run(capsys, "play", EXAMPLE, "--choices", "let_vent,sorry,ask_wish,make_right,commit",
-                       "--json")
+    code, out, _ = run(capsys, "play", EXAMPLE, "--choices",
+                       "let_vent,sorry,ask_wish,make_right,commit", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["ending"] == "resolved" and data["score"] >= 80

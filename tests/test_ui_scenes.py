@@ -13,6 +13,7 @@ from sim.scenario import load_scenario
 from sim.ui import strings
 from sim.ui.testing import Driver
 from sim.ui.text import covers
+from sim.ui.widgets import button_width
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "shots"
@@ -58,6 +59,11 @@ def test_scenes_fit(lang: str, size: str, scale: float, tmp_path: Path) -> None:
         d.key(pygame.K_DOWN)
     d.key(pygame.K_RETURN)
     visit(d, "2brief", tag)
+    # The scroll range is measured on the page the text is drawn in, so its end is reachable.
+    brief = d.scene
+    page = brief.page(brief.doc_view())
+    assert (brief.scroll.content, brief.scroll.view) == (
+        brief.doc().height(d.app.ts, page.width), page.height)
     d.key(pygame.K_RETURN)
     d.step(8)
     visit(d, "3play_typing", tag)
@@ -92,6 +98,9 @@ def test_scenes_fit(lang: str, size: str, scale: float, tmp_path: Path) -> None:
     d.key(pygame.K_ESCAPE)
     d.key(pygame.K_ESCAPE)  # quit? asks first
     visit(d, "11confirm", tag)
+    assert d.app.confirm is not None
+    for button in d.app.confirm.layout(d.app)[1:]:  # room for the label and the key hint
+        assert button.rect.width >= button_width(d.app.ts, button.label, button.key)
 
 
 def test_language_switches_live_mid_session(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from sim.ui.scene import Scene
 from sim.ui.settings import Settings, default_settings_path
 from sim.ui.sound import Sounds
 from sim.ui.text import Typesetter
-from sim.ui.widgets import Button, draw_button, panel, place_right_to_left
+from sim.ui.widgets import Button, button_width, draw_button, panel, place_right_to_left
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +139,8 @@ class Confirm:
         bh = 24 + th + 12 + bh_text + 24 + btn_h + 24
         box = pygame.Rect(0, 0, bw, min(h - 40, bh))
         box.center = (w // 2, h // 2)
-        yes_w = max(120, ts.measure(self.yes, "body") + 70)
-        no_w = max(120, ts.measure(self.no, "body") + 70)
+        yes_w = max(120, button_width(ts, self.yes, "Enter"))
+        no_w = max(120, button_width(ts, self.no, "Esc"))
         yes = Button(pygame.Rect(0, 0, yes_w, btn_h), self.yes, "yes", "Enter", primary=True)
         no = Button(pygame.Rect(0, 0, no_w, btn_h), self.no, "no", "Esc")
         place_right_to_left([yes, no], (box.right - 24, box.bottom - 24))

@@ -121,11 +121,6 @@ class BriefScene(DocScene):
     def doc_view(self) -> pygame.Rect:
         return self.layout()[1]
 
-    def measured_page(self, view: pygame.Rect) -> pygame.Rect:
-        """The whole panel: the brief measures its scroll extent there, not on the page
-        inset from it."""
-        return view
-
     def handle(self, intent: Intent) -> None:
         super().handle(intent)
         k = intent.kind

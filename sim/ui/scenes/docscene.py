@@ -56,10 +56,6 @@ class DocScene(Scene):
         """The rect inside the panel ``view`` where the page's blocks are drawn."""
         return view.inflate(*self.page_inset)
 
-    def measured_page(self, view: pygame.Rect) -> pygame.Rect:
-        """The rect the scroll extent is measured on (the page itself, by default)."""
-        return self.page(view)
-
     # -- input and time ------------------------------------------------------------------
 
     def scroll_page(self, direction: int) -> None:
@@ -81,9 +77,8 @@ class DocScene(Scene):
         return True
 
     def update(self, dt: float) -> None:
-        measured = self.measured_page(self.doc_view())
-        self.scroll.set_extent(self.doc().height(self.app.ts, measured.width),
-                               measured.height)
+        page = self.page(self.doc_view())
+        self.scroll.set_extent(self.doc().height(self.app.ts, page.width), page.height)
         self.scroll.update(dt)
 
     @property
