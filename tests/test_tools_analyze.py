@@ -142,3 +142,27 @@ def test_many_paths_few_states() -> None:
     result = analyze(sc)
     assert result.exact and result.best.score > result.worst.score
     assert result.states < 5000
+
+
+@pytest.mark.parametrize("which", ["frozen", "live"])
+def test_replay_agrees_with_the_engine(cake: Path, example_path: Path, which: str) -> None:
+    """analyze builds the turns of a play itself (fast); they must match the engine's."""
+    from sim.tools.analyze import replay
+
+    sc = load_scenario(cake if which == "frozen" else example_path)
+
+    def walk(plan: list[int]) -> None:
+        s = Session(sc)
+        moves = []
+        for p in plan:
+            moves.append((s.node_id, s.choices()[p].index))
+            s.choose(p)
+        if moves:
+            d = assess(s)
+            mine = replay(sc, moves)
+            assert (mine.score, mine.ending, mine.outcome) == (d.score, d.ending_id, d.outcome)
+        if not s.is_over:
+            for i in range(len(s.choices())):
+                walk([*plan, i])
+
+    walk([])

@@ -70,13 +70,18 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
             continue
         lo, hi = e["score_range"] or (None, None)
         rng = f"scores {lo}–{hi}" if lo is not None else ""
-        out(f"  ✓ {eid} ({e['outcome']}): {e['shortest']['replies']} replies, "
+        n = e["shortest"]["replies"]
+        out(f"  ✓ {eid} ({e['outcome']}): {n} {'reply' if n == 1 else 'replies'}, "
             f"{rng}\n      --choices {_plan(e['shortest'])}\n")
     for label, key in (("Best", "best"), ("Worst", "worst")):
         play = data[key]
         if play:
+            n = play["replies"]
             out(f"\n{label} score: {play['score']} (ending {play['ending'] or 'none'}, "
-                f"{play['replies']} replies)\n      --choices {_plan(play)}\n")
+                f"{n} {'reply' if n == 1 else 'replies'})\n      --choices {_plan(play)}\n")
+    if data["score_bounds"]:
+        lo, hi = data["score_bounds"]
+        out(f"\nNo play can score above {hi} or below {lo} (bounds: see the note).\n")
     skipped = data["resolved_without_step"]
     out("\nMethod steps a resolved ending can be reached without:\n")
     if not skipped:

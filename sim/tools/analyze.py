@@ -23,21 +23,22 @@ own score for a real play, replayed through the engine.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.coach import assess
 from sim.coach.debrief import HIGH_EMOTION, ORDER_PENALTY, OUTCOME_POINTS, STEP_POINTS
-from sim.engine import Session
 from sim.scenario import STEPS, Scenario
 from sim.tools.statespace import (
     QUALITY_TENTHS,
     STEP_INDEX,
+    PlayContext,
     StateSpace,
     can_end,
     explore,
     has_cycle,
+    reach_avoiding,
 )
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ log = logging.getLogger(__name__)
 _RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 1}
 _STATUS = ("missed", "weak", "done", "excellent")
 _PREMATURE = 1 << 20
+# Set on merged states (see _Scoring.merge): count the order part at its most (10) or
+# least (0) possible, so a merged state's score bounds those of the states it stands for.
+_ORDER_HIGH = 1 << 21
+_ORDER_LOW = 1 << 22
 # Bits of a scoring state: 2 per step for its status (0 missed .. 3 excellent), then, per
 # step L, the earlier steps not yet done well when L was first attempted (the coach calls
 # L out of order if one of those is attempted at some point), then the premature flag.
@@ -93,6 +98,8 @@ class Analysis:
     never_offered: list[Move]
     steps_never_offered: list[str]
     never_worth: list[Move] = field(default_factory=list)
+    #: (lowest, highest) score any play could possibly get, when not exact
+    score_bounds: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The analysis as JSON-ready data; ``exact`` says whether scores are exact."""
@@ -116,6 +123,7 @@ class Analysis:
                             "score_range": list(self.ending_scores[e])
                             if e in self.ending_scores else None}
                         for e, p in self.endings.items()},
+            "score_bounds": list(self.score_bounds) if self.score_bounds else None,
             "best": self.best.to_json() if self.best else None,
             "worst": self.worst.to_json() if self.worst else None,
             "resolved_without_step": {s: p.to_json() for s, p in self.resolved_without.items()},
@@ -161,6 +169,10 @@ def _fixed_points(ss: int) -> float:
     premature = bool(ss & _PREMATURE)
     solid = sum(v >= 2 for v in statuses)
     order = max(0.0, 10.0 - ORDER_PENALTY * flagged - (ORDER_PENALTY if premature else 0.0))
+    if ss & _ORDER_HIGH:
+        order = 10.0
+    elif ss & _ORDER_LOW:
+        order = 0.0
     return step_pts + order * solid / len(STEPS)
 
 
@@ -173,18 +185,64 @@ def _score(fixed: float, outcome: str, emotion: int, trust: int, count: int,
 
 # --- replaying what was found -----------------------------------------------------------
 
-def replay(scenario: Scenario, moves: list[Move], preset: dict[str, Any] | None = None) -> Play:
-    """Play ``moves`` through the engine and the coach; the plan names replies as `play` does."""
-    session = Session(scenario, **(preset or {}))
+def replay(scenario: Scenario, moves: list[Move]) -> Play:
+    """Play ``moves`` as the engine does and assess them with the coach.
+
+    The turns are built here rather than by :class:`sim.engine.Session`, whose state
+    machine takes seconds to build for a scenario of thousands of nodes; the tests check
+    that both give the same debriefs. The plan names replies as ``play --choices`` does.
+    """
+    from collections import Counter
+
+    from sim.coach.debrief import assess_history
+    from sim.engine import Turn
+
+    emotion, trust = scenario.customer.emotion, scenario.customer.trust
+    flags: dict[str, bool | int] = {}
+    learned: set[str] = set()
+    visits: Counter[str] = Counter({scenario.start: 1})
+    turns: list[Turn] = []
     plan: list[str] = []
-    for node, index in moves:
-        offered = session.choices()
-        number = next(o.number for o in offered if o.index == index)
-        choice = scenario.nodes[node].choices[index]
-        plan.append(choice.id or str(number))
-        session.choose(number - 1)
-    debrief = assess(session)
-    return Play(moves, session.ending_id, debrief.outcome, debrief.score, plan,
+    ending: str | None = None
+
+    def ctx() -> PlayContext:
+        return PlayContext(emotion, trust, len(turns), flags, frozenset(learned), frozenset(visits))
+
+    for node_id, index in moves:
+        node = scenario.nodes[node_id]
+        now = ctx()
+        offered = tuple(i for i, c in enumerate(node.choices)
+                        if c.when is None or c.when.holds(now))
+        choice = node.choices[index]
+        plan.append(choice.id or str(offered.index(index) + 1))
+        before = (emotion, trust)
+        emotion = max(0, min(100, emotion + choice.effects.emotion))
+        trust = max(0, min(100, trust + choice.effects.trust))
+        new = tuple(f for f in dict.fromkeys(choice.learn) if f not in learned)
+        learned.update(new)
+        flags.update(choice.set)
+        turns.append(Turn(len(turns) + 1, node_id, index, choice.id, choice.step,
+                          choice.quality, choice.pitfall, before[0], before[1], emotion,
+                          trust, offered, new, None, ""))
+        now = ctx()
+        rule = next((r for r, rl in enumerate(scenario.rules) if rl.when.holds(now)), None)
+        if rule is not None:
+            dest = scenario.rules[rule].goto
+        elif choice.goto is not None:
+            dest = choice.goto
+        else:
+            dest = next(r.goto for r in choice.branch or () if r.when is None
+                        or r.when.holds(now))
+        turns[-1] = dataclasses.replace(turns[-1], rule=rule, dest=dest)
+        visits[dest] += 1
+        if dest in scenario.endings:
+            ending = dest
+    here = scenario.nodes.get(turns[-1].dest if turns else scenario.start)
+    now = ctx()
+    stuck = here is not None and not any(c.when is None or c.when.holds(now)
+                                         for c in here.choices)
+    debrief = assess_history(scenario, turns, ending, stuck=stuck)
+    return Play(moves, ending, debrief.outcome, debrief.score, plan,
                 {s: r.status for s, r in debrief.steps.items()})
 
 
@@ -209,8 +267,22 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
         notes.append(f"the scenario has a loop, so plays can be of any length; best and "
                      f"worst scores cover plays of up to {max_turns} replies")
 
-    scoring = _Scoring(scenario, space, None if not cyclic else max_turns)
-    scoring.run()
+    cap = max_turns if cyclic else None
+    high = _Scoring(scenario, space, cap, "max")
+    high.run()
+    low = _Scoring(scenario, space, cap, "min")
+    low.run()
+    bounds: tuple[float, float] | None = None
+    if high.merged or low.merged:
+        exact = False
+        bounds = (low.found[0] if low.found else 0.0, high.found[0] if high.found else 0.0)
+        notes.append(f"too many scoring states to keep apart (over {high.budget} per "
+                     f"search): best and worst are real plays, and no play can score above "
+                     f"{bounds[1]} or below {bounds[0]}; score ranges per ending are bounds")
+    ranges: dict[str, tuple[float, float]] = {
+        e: (low.replay_found(scenario, low.ending_found[e]).score,
+            high.replay_found(scenario, found).score)
+        for e, found in high.ending_found.items()}
 
     # endings: shortest play to each (breadth-first order of the play-state exploration)
     endings: dict[str, Play | None] = {}
@@ -247,28 +319,66 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
             traps[n] = replay(scenario, space.path_to(bad[0]))
 
     analysis = Analysis(
-        scenario=scenario, states=len(space.states), score_states=scoring.count,
+        scenario=scenario, states=len(space.states), score_states=high.count + low.count,
         exact=exact, notes=notes, endings=endings,
-        ending_scores=scoring.ending_range(scenario),
-        best=scoring.play(scenario, "best"), worst=scoring.play(scenario, "worst"),
-        resolved_without={STEPS[s]: replay(scenario, m)
-                          for s, m in sorted(scoring.without.items())},
+        ending_scores=ranges,
+        best=high.replay_found(scenario, high.found) if high.found else None,
+        worst=low.replay_found(scenario, low.found) if low.found else None,
+        resolved_without=_resolved_without(scenario, space),
         never_reached=never_reached, dead_ends=dead_ends, traps=traps,
         never_offered=never_offered,
         steps_never_offered=[s for s in STEPS if s not in steps_offered],
+        score_bounds=bounds,
     )
-    if worth and not cyclic:
-        analysis.never_worth = scoring.never_worth(offered)
+    if worth and not cyclic and not high.merged:
+        analysis.never_worth = high.never_worth(offered)
     return analysis
 
 
-class _Scoring:
-    """Layered exploration of (play state, scoring state) by number of replies given."""
+def _dominates(a: int, b: int, maximise: bool) -> bool:
+    """Scoring state ``a`` is at least as good as ``b`` whatever follows (same steps
+    attempted assumed): statuses no lower, no more steps pending or premature flag."""
+    if not maximise:
+        a, b = b, a
+    if (a >> 10) & ~(b >> 10):
+        return False
+    return all((a >> (2 * s)) & 3 >= (b >> (2 * s)) & 3 for s in range(len(STEPS)))
 
-    def __init__(self, scenario: Scenario, space: StateSpace, cap: int | None):
+
+def _resolved_without(scenario: Scenario, space: StateSpace) -> dict[str, Play]:
+    """For each method step, a shortest play to a resolved ending that never takes it."""
+    resolved = [e for e, end in scenario.endings.items() if end.outcome == "resolved"]
+    out: dict[str, Play] = {}
+    for step in STEPS:
+        avoid = {(n, i) for n, node in scenario.nodes.items()
+                 for i, c in enumerate(node.choices) if c.step == step}
+        reached = reach_avoiding(space, avoid)
+        plays = [reached[e] for e in resolved if e in reached]
+        if plays:
+            out[step] = replay(scenario, min(plays, key=len))
+    return out
+
+
+class _Scoring:
+    """Layered exploration of (play state, scoring state) by number of replies given.
+
+    One instance looks for the highest scores (``mode`` "max", keeping the highest
+    quality sum per state), another for the lowest ("min"). Within a layer, a state is
+    dropped when another with the same play state and the same steps attempted is at
+    least as good for the search's direction in every part of the score (statuses,
+    order, premature solution, quality sum): whatever follows, it can't end better
+    (or, for "min", worse), so the result stays exact.
+    """
+
+    def __init__(self, scenario: Scenario, space: StateSpace, cap: int | None, mode: str,
+                 budget: int = 50_000):
         self.sc = scenario
+        self.budget = budget
+        #: True once states were merged to stay within ``budget`` (results become bounds)
+        self.merged = False
         self.space = space
         self.cap = cap
+        self.mode = mode
         self.count = 0
         nodes = [scenario.nodes[n] for n in space.node_ids]
         # per node, per choice: (method step index or −1, rank, quality tenths, is solve)
@@ -276,10 +386,8 @@ class _Scoring:
                        QUALITY_TENTHS[c.quality], c.step == "solve") for c in node.choices]
                      for node in nodes]
         self.layers: list[dict[Key, list[Any]]] = []
-        self.best: tuple[float, int, Key, int, str | None] | None = None
-        self.worst: tuple[float, int, Key, int, str | None] | None = None
-        self.ending_found: dict[str, tuple[Any, Any]] = {}
-        self.without: dict[int, list[Move]] = {}
+        self.found: tuple[float, int, Key, int] | None = None
+        self.ending_found: dict[str, tuple[float, int, Key, int]] = {}
         self._fixed: dict[int, float] = {}
         self._adv: dict[tuple[int, int, int, bool], int] = {}
 
@@ -289,48 +397,42 @@ class _Scoring:
             value = self._fixed[ss] = _fixed_points(ss)
         return value
 
+    def better(self, a: float, b: float) -> bool:
+        return a > b if self.mode == "max" else a < b
+
     def terminal(self, layer: int, key: Key, choice: int, ss: int, ending: str | None,
-                 emotion: int, trust: int, count: int, hi: int, lo: int) -> None:
+                 emotion: int, trust: int, count: int, total: int) -> None:
         outcome = self.sc.endings[ending].outcome if ending else "unfinished"
-        fixed = self.fixed(ss)
-        top = _score(fixed, outcome, emotion, trust, count, hi)
-        bottom = _score(fixed, outcome, emotion, trust, count, lo)
-        if self.best is None or top > self.best[0]:
-            self.best = (top, layer, key, choice, "max")  # type: ignore[assignment]
-        if self.worst is None or bottom < self.worst[0]:
-            self.worst = (bottom, layer, key, choice, "min")  # type: ignore[assignment]
+        score = _score(self.fixed(ss), outcome, emotion, trust, count, total)
+        here = (score, layer, key, choice)
+        if self.found is None or self.better(score, self.found[0]):
+            self.found = here
         if ending:
-            low, high = self.ending_found.get(ending, (None, None))
-            if high is None or top > high[0]:
-                high = (top, layer, key, choice, "max")
-            if low is None or bottom < low[0]:
-                low = (bottom, layer, key, choice, "min")
-            self.ending_found[ending] = (low, high)
-        if outcome == "resolved":
-            for s in range(len(STEPS)):
-                if _status(ss, s) == 0 and s not in self.without:
-                    self.without[s] = [*self.moves(layer, key, "max"), (self.node(key), choice)]
+            old = self.ending_found.get(ending)
+            if old is None or self.better(score, old[0]):
+                self.ending_found[ending] = here
 
     def node(self, key: Key) -> str:
         return self.space.node_of(key[0])
 
     def run(self) -> None:
         space = self.space
-        layer: dict[Key, list[Any]] = {(0, 0): [0, 0, None, None]}
+        layer: dict[Key, list[Any]] = {(0, 0): [0, None]}
         m = 0
+        maximise = self.mode == "max"
         while layer:
             self.layers.append(layer)
             self.count += len(layer)
             if self.cap is not None and m >= self.cap:
                 break
             nxt: dict[Key, list[Any]] = {}
-            for key, (hi, lo, _, _) in layer.items():
+            for key, (total, _) in layer.items():
                 sid, ss = key
                 edges = space.edges[sid]
                 if not edges:  # stuck: the play ends here, unfinished
                     st = space.states[sid]
                     if m:
-                        self.terminal_stuck(m, key, st[1], st[2], hi, lo)
+                        self.terminal(m - 1, key, -1, ss, None, st[1], st[2], m, total)
                     continue
                 info = self.info[space.states[sid][0]]
                 emotion_before = space.states[sid][1]
@@ -343,59 +445,83 @@ class _Scoring:
                         ss2 = self._adv[ak] = _advance(ss, step, rank, hot)
                     if edge.target < 0:
                         self.terminal(m, key, edge.choice, ss2, edge.ending, edge.emotion,
-                                      edge.trust, m + 1, hi + q, lo + q)
+                                      edge.trust, m + 1, total + q)
                         continue
                     k2 = (edge.target, ss2)
                     entry = nxt.get(k2)
                     if entry is None:
-                        nxt[k2] = [hi + q, lo + q, (key, edge.choice), (key, edge.choice)]
-                    else:
-                        if hi + q > entry[0]:
-                            entry[0], entry[2] = hi + q, (key, edge.choice)
-                        if lo + q < entry[1]:
-                            entry[1], entry[3] = lo + q, (key, edge.choice)
-            layer = nxt
+                        nxt[k2] = [total + q, (key, edge.choice)]
+                    elif (total + q > entry[0]) if maximise else (total + q < entry[0]):
+                        entry[0], entry[1] = total + q, (key, edge.choice)
+            layer = self.prune(nxt)
             m += 1
 
-    def terminal_stuck(self, layer: int, key: Key, emotion: int, trust: int, hi: int,
-                       lo: int) -> None:
-        """A play that reached a node where nothing is on offer (reported as unfinished)."""
-        fixed = self.fixed(key[1])
-        top = _score(fixed, "unfinished", emotion, trust, layer, hi)
-        bottom = _score(fixed, "unfinished", emotion, trust, layer, lo)
-        if self.best is None or top > self.best[0]:
-            self.best = (top, layer, key, -1, "max")  # type: ignore[assignment]
-        if self.worst is None or bottom < self.worst[0]:
-            self.worst = (bottom, layer, key, -1, "min")  # type: ignore[assignment]
+    def prune(self, layer: dict[Key, list[Any]]) -> dict[Key, list[Any]]:
+        """Drop the states another state of the same layer dominates (see the class doc)."""
+        if self.count + len(layer) > self.budget:
+            return self.merge(layer)
+        groups: dict[tuple[int, int], list[Key]] = {}
+        for key in layer:
+            ss = key[1]
+            attempted = 0
+            for s in range(len(STEPS)):
+                if (ss >> (2 * s)) & 3:
+                    attempted |= 1 << s
+            groups.setdefault((key[0], attempted), []).append(key)
+        maximise = self.mode == "max"
+        for keys in groups.values():
+            if len(keys) < 2:
+                continue
+            keys.sort(key=lambda k: layer[k][0], reverse=maximise)
+            kept: list[Key] = []
+            for key in keys:
+                ss = key[1]
+                if any(_dominates(k[1], ss, maximise) for k in kept):
+                    del layer[key]
+                else:
+                    kept.append(key)
+        return layer
 
-    def moves(self, layer: int, key: Key, which: str) -> list[Move]:
-        """The replies of the highest ('max') or lowest ('min') quality play to ``key``."""
+    def merge(self, layer: dict[Key, list[Any]]) -> dict[Key, list[Any]]:
+        """Past the budget: merge all states of one play state into one that scores at
+        least as high (for "max"; as low for "min") as each of them, whatever follows.
+
+        Statuses take the highest (lowest) of the merged, the quality sum likewise, and
+        the order part counts as 10 (0). The search then gives a bound — never below the
+        true best, never above the true worst — and its play, followed through the
+        highest (lowest) quality sums, a real score.
+        """
+        self.merged = True
+        maximise = self.mode == "max"
+        pick = max if maximise else min
+        flag = _ORDER_HIGH if maximise else _ORDER_LOW
+        out: dict[int, tuple[int, list[Any]]] = {}
+        for (sid, ss), entry in layer.items():
+            old = out.get(sid)
+            if old is None:
+                out[sid] = ((ss & 0x3FF) | flag, entry)
+                continue
+            oss, oentry = old
+            status = flag
+            for s in range(len(STEPS)):
+                status |= pick((ss >> (2 * s)) & 3, (oss >> (2 * s)) & 3) << (2 * s)
+            better = entry if (entry[0] > oentry[0]) == maximise else oentry
+            out[sid] = (status, [pick(entry[0], oentry[0]), better[1]])
+        return {(sid, ss): entry for sid, (ss, entry) in out.items()}
+
+    def moves(self, layer: int, key: Key) -> list[Move]:
+        """The replies of the play this search kept for ``key`` in ``layer``."""
         out: list[Move] = []
-        slot = 2 if which == "max" else 3
         while layer > 0:
-            prev, choice = self.layers[layer][key][slot]
+            prev, choice = self.layers[layer][key][1]
             out.append((self.node(prev), choice))
             key, layer = prev, layer - 1
         out.reverse()
         return out
 
-    def ending_range(self, scenario: Scenario) -> dict[str, tuple[float, float]]:
-        """Lowest and highest score of each reachable ending: debrief scores of real plays."""
-        out: dict[str, tuple[float, float]] = {}
-        for ending, (low, high) in self.ending_found.items():
-            out[ending] = (self.replay_found(scenario, low).score,
-                           self.replay_found(scenario, high).score)
-        return out
-
-    def play(self, scenario: Scenario, which: str) -> Play | None:
-        found = self.best if which == "best" else self.worst
-        if found is None:
-            return None
-        return self.replay_found(scenario, found)
-
-    def replay_found(self, scenario: Scenario, found: Any) -> Play:
-        _, layer, key, choice, slot = found
-        moves = self.moves(layer, key, slot)
+    def replay_found(self, scenario: Scenario, found: tuple[float, int, Key, int]) -> Play:
+        _, layer, key, choice = found
+        moves = self.moves(layer, key)
         if choice >= 0:
             moves.append((self.node(key), choice))
         return replay(scenario, moves)
@@ -403,9 +529,11 @@ class _Scoring:
     def never_worth(self, offered: set[Move]) -> list[Move]:
         """Replies that in no reachable situation lead to the best score still possible.
 
-        A backward pass over the layers: for each state, the best final score as a
-        function of the quality sum so far is the upper envelope of lines, one per final
-        reply count; each state is asked at the highest quality sum that reaches it.
+        Conservative: where a reply leads to a state the search dropped as dominated, no
+        claim is made about it (it is not listed). A backward pass over the layers: for
+        each state, the best final score as a function of the quality sum so far is the
+        upper envelope of lines, one per final reply count; each state is asked at the
+        highest quality sum that reaches it.
         """
         value: dict[Key, dict[int, float]] = {}
         worth: set[Move] = set()
@@ -420,6 +548,7 @@ class _Scoring:
                 info = self.info[space.states[sid][0]]
                 emotion_before = space.states[sid][1]
                 per_choice: list[tuple[int, dict[int, float]]] = []
+                unknown: list[int] = []
                 for edge in space.edges[sid]:
                     step, rank, q, solve = info[edge.choice]
                     hot = solve and emotion_before >= HIGH_EMOTION
@@ -433,9 +562,15 @@ class _Scoring:
                         lines = {n: _score(self.fixed(ss2), outcome, edge.emotion, edge.trust,
                                            n, 0) + 1.5 * q / n}
                     else:
-                        after = below.get((edge.target, ss2), {})
+                        after = below.get((edge.target, ss2))
+                        if after is None:  # a dominated state, not kept: value unknown
+                            unknown.append(edge.choice)
+                            continue
                         lines = {n: a + 1.5 * q / n for n, a in after.items()}
                     per_choice.append((edge.choice, lines))
+                worth.update((node, c) for c in unknown)  # no claim about these
+                if unknown:
+                    continue  # the value of this state is not known either
                 if not per_choice:
                     st = space.states[sid]
                     if m:

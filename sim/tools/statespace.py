@@ -46,7 +46,7 @@ class Edge:
     trust: int
 
 
-class _Ctx:
+class PlayContext:
     """The :class:`~sim.scenario.ConditionContext` a condition reads for one play state."""
 
     __slots__ = ("emotion", "flags", "learned", "trust", "turn", "visited")
@@ -139,8 +139,8 @@ class _Explorer:
         self.nodes = [scenario.nodes[n] for n in self.node_ids]
 
     def ctx(self, emotion: int, trust: int, turn: int, flags: tuple[bool | int, ...],
-            learned: int, visited: int) -> _Ctx:
-        return _Ctx(emotion, trust, turn, dict(zip(self.flags, flags, strict=True)),
+            learned: int, visited: int) -> PlayContext:
+        return PlayContext(emotion, trust, turn, dict(zip(self.flags, flags, strict=True)),
                     frozenset(f for f in self.facts if learned & self.fact_bit[f]),
                     frozenset(n for n in self.visits if visited & self.visit_bit[n]))
 

@@ -14,7 +14,7 @@ import random
 from sim.scenario.model import STEPS
 
 # (quality, emotion delta, trust delta): a best reply calms, a harmful one inflames
-_REPLIES = (("best", -25, 25), ("good", -25, 0), ("poor", 25, 0), ("harmful", 25, -25))
+_REPLIES = (("best", -25, 25), ("good", -25, 0), ("poor", 25, 0), ("harmful", 50, 0))
 
 
 def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
@@ -29,7 +29,7 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
         "summary: Generated for benchmarks",
         "difficulty: 3",
         "briefing: A generated scenario.",
-        "customer: {name: Customer, role: Generated, emotion: 80, trust: 30}",
+        "customer: {name: Customer, role: Generated, emotion: 75, trust: 25}",
         "facts:",
         "  cause: {en: The cause of the problem, zh: 问题的原因}",
         "rules:",
@@ -46,8 +46,12 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
             out.append("    choices:")
             for k in range(3):
                 quality, de, dt = _REPLIES[rng.randrange(4) if k else rng.randrange(2)]
-                target = f"n{layer + 1}_{rng.randrange(width)}"
-                alt = f"n{layer + 1}_{rng.randrange(width)}"
+                # the next layer's first half is for a calmer customer, the second half
+                # for an upset one: as in a written scenario, where the conversation goes
+                # depends on how it has gone
+                half = max(1, width // 2)
+                calm = f"n{layer + 1}_{rng.randrange(half)}"
+                upset = f"n{layer + 1}_{min(width - 1, half + rng.randrange(width - half or 1))}"
                 reply_step = step if rng.random() < 0.98 else rng.choice(STEPS)
                 out.append(f"      - id: r{k}")
                 out.append(f"        reply: Reply {k}")
@@ -65,12 +69,10 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
                     out.append("          - {if: trust >= 60 and learned(cause), goto: resolved}")
                     out.append("          - {if: emotion < 60, goto: partial}")
                     out.append("          - {goto: escalated}")
-                elif rng.random() < 0.15:
-                    out.append("        branch:")
-                    out.append(f"          - {{if: emotion > 70, goto: {alt}}}")
-                    out.append(f"          - {{goto: {target}}}")
                 else:
-                    out.append(f"        goto: {target}")
+                    out.append("        branch:")
+                    out.append(f"          - {{if: emotion >= 50, goto: {upset}}}")
+                    out.append(f"          - {{goto: {calm}}}")
     out += [
         "endings:",
         "  resolved: {outcome: resolved, title: Resolved}",
