@@ -166,3 +166,16 @@ def test_replay_agrees_with_the_engine(cake: Path, example_path: Path, which: st
                 walk([*plan, i])
 
     walk([])
+
+
+def test_bounds_when_states_are_merged(cake: Path) -> None:
+    """With a tiny budget the searches merge states: the plays shown are real and the
+    bounds hold the true best and worst."""
+    sc = load_scenario(cake)
+    scores = [s for s, _, _ in all_scores(sc)]
+    result = analyze(sc, score_budget=3)
+    assert not result.exact and result.score_bounds is not None
+    low, high = result.score_bounds
+    assert low <= min(scores) and high >= max(scores)
+    assert result.best.score in scores and result.worst.score in scores
+    assert result.never_worth == []  # only claimed when exact

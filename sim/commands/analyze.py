@@ -37,8 +37,10 @@ def analyze_command(args: argparse.Namespace) -> int:
     scenario = load_or_exit(args.scenario, args)
     result = analyze(scenario, max_turns=args.max_turns)
     data = result.to_json()
-    defects = bool(data["dead_ends"] or data["choices_never_offered"] or any(
-        not e["reachable"] for e in data["endings"].values()))
+    # an incomplete exploration can't prove that something is unreachable
+    defects = data["complete"] and bool(
+        data["dead_ends"] or data["choices_never_offered"] or any(
+            not e["reachable"] for e in data["endings"].values()))
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -66,7 +68,10 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
     out("\nEndings (shortest play; score range over every play that ends there):\n")
     for eid, e in data["endings"].items():
         if not e["reachable"]:
-            out(f"  ✗ {eid} ({e['outcome']}): NOT REACHABLE by any play\n")
+            if data["complete"]:
+                out(f"  ✗ {eid} ({e['outcome']}): NOT REACHABLE by any play\n")
+            else:
+                out(f"  ? {eid} ({e['outcome']}): not reached by the plays explored\n")
             continue
         lo, hi = e["score_range"] or (None, None)
         rng = f"scores {lo}–{hi}" if lo is not None else ""
@@ -90,6 +95,8 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
         out(f"  {step}: --choices {_plan(play)} (score {play['score']})\n")
     if data["steps_never_offered"]:
         out(f"\nSteps no reply ever offers: {', '.join(data['steps_never_offered'])}\n")
+    if not data["complete"]:
+        out("\nThe exploration stopped early: the lists below cover the plays explored.\n")
     problems = [
         ("Nodes no play reaches", [f"  {n}" for n in data["nodes_never_reached"]]),
         ("Dead ends (no ending can be reached from these nodes)",

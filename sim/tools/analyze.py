@@ -100,6 +100,8 @@ class Analysis:
     never_worth: list[Move] = field(default_factory=list)
     #: (lowest, highest) score any play could possibly get, when not exact
     score_bounds: tuple[float, float] | None = None
+    #: False when the play-state exploration stopped early (reachability is partial)
+    complete: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The analysis as JSON-ready data; ``exact`` says whether scores are exact."""
@@ -114,6 +116,7 @@ class Analysis:
         return {
             "scenario": sc.id,
             "exact": self.exact,
+            "complete": self.complete,
             "notes": self.notes,
             "play_states": self.states,
             "score_states": self.score_states,
@@ -251,16 +254,21 @@ def replay(scenario: Scenario, moves: list[Move]) -> Play:
 Key = tuple[int, int]  # (play state, scoring state)
 
 
-def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_000,
-            worth: bool = True) -> Analysis:
-    """Analyse ``scenario``; ``max_turns`` bounds plays only where loops make them unbounded."""
+def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 100_000,
+            worth: bool = True, score_budget: int = 50_000) -> Analysis:
+    """Analyse ``scenario``; ``max_turns`` bounds plays only where loops make them unbounded.
+
+    ``score_budget`` is the number of scoring states each score search keeps apart before
+    it merges them (and its results become bounds).
+    """
     space = explore(scenario, max_turns=max_turns, max_states=max_states)
     notes: list[str] = []
     exact = space.complete
     if not space.complete:
         notes.append(f"the exploration stopped early (conditions read 'turn' beyond "
-                     f"{max_turns} replies, or more than {max_states} play states); "
-                     "results cover the plays explored")
+                     f"{max_turns} replies, or more than {max_states} play states): "
+                     "endings, nodes and replies not found may still be reachable, and "
+                     "scores cover the plays explored")
     cyclic = has_cycle(space)
     if cyclic:
         exact = False
@@ -268,12 +276,18 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
                      f"worst scores cover plays of up to {max_turns} replies")
 
     cap = max_turns if cyclic else None
-    high = _Scoring(scenario, space, cap, "max")
+    high = _Scoring(scenario, space, cap, "max", score_budget)
     high.run()
-    low = _Scoring(scenario, space, cap, "min")
+    low = _Scoring(scenario, space, cap, "min", score_budget)
     low.run()
     bounds: tuple[float, float] | None = None
-    if high.merged or low.merged:
+    if high.stopped or low.stopped:
+        exact = False
+        bounds = _loose_bounds(scenario, space)
+        notes.append(f"too many states to score every play (over {8 * high.budget}): best "
+                     f"and worst are the extremes among the plays scored, and no play can "
+                     f"score above {bounds[1]} or below {bounds[0]}")
+    elif high.merged or low.merged:
         exact = False
         bounds = (low.found[0] if low.found else 0.0, high.found[0] if high.found else 0.0)
         notes.append(f"too many scoring states to keep apart (over {high.budget} per "
@@ -302,8 +316,9 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
     for sid, edges in enumerate(space.edges):
         node = space.node_of(sid)
         offered.update((node, e.choice) for e in edges)
-    never_offered = [(n, i) for n in scenario.nodes if n in reached
-                     for i in range(len(scenario.nodes[n].choices)) if (n, i) not in offered]
+    never_offered = [] if not space.complete else [
+        (n, i) for n in scenario.nodes if n in reached
+        for i in range(len(scenario.nodes[n].choices)) if (n, i) not in offered]
     steps_offered = {scenario.nodes[n].choices[i].step for n, i in offered}
     good = can_end(space)
     by_node: dict[str, list[int]] = {}
@@ -329,6 +344,7 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 2_000_
         never_offered=never_offered,
         steps_never_offered=[s for s in STEPS if s not in steps_offered],
         score_bounds=bounds,
+        complete=space.complete,
     )
     if worth and not cyclic and not high.merged:
         analysis.never_worth = high.never_worth(offered)
@@ -343,6 +359,22 @@ def _dominates(a: int, b: int, maximise: bool) -> bool:
     if (a >> 10) & ~(b >> 10):
         return False
     return all((a >> (2 * s)) & 3 >= (b >> (2 * s)) & 3 for s in range(len(STEPS)))
+
+
+def _loose_bounds(scenario: Scenario, space: StateSpace) -> tuple[float, float]:
+    """Scores no play can go beyond: every ending's outcome and final meters are known
+    exactly; steps, quality and order are taken at their extremes."""
+    low, high = 100.0, 0.0
+    for sid, edges in enumerate(space.edges):
+        ends = [(e.ending, e.emotion, e.trust) for e in edges if e.target < 0]
+        if not edges and sid not in space.partial:
+            ends.append((None, space.states[sid][1], space.states[sid][2]))
+        for ending, emotion, trust in ends:
+            outcome = scenario.endings[ending].outcome if ending else "unfinished"
+            fixed = OUTCOME_POINTS.get(outcome, 0.0) + (100 - emotion) / 20 + trust / 20
+            low = min(low, fixed)
+            high = max(high, fixed + 40 + 15 + 10)
+    return round(max(0.0, low), 1), round(min(100.0, high), 1)
 
 
 def _resolved_without(scenario: Scenario, space: StateSpace) -> dict[str, Play]:
@@ -376,6 +408,8 @@ class _Scoring:
         self.budget = budget
         #: True once states were merged to stay within ``budget`` (results become bounds)
         self.merged = False
+        #: True when the search gave up after ``8 × budget`` states (long loops, huge files)
+        self.stopped = False
         self.space = space
         self.cap = cap
         self.mode = mode
@@ -425,11 +459,16 @@ class _Scoring:
             self.count += len(layer)
             if self.cap is not None and m >= self.cap:
                 break
+            if self.count > 8 * self.budget:
+                self.stopped = self.merged = True
+                break
             nxt: dict[Key, list[Any]] = {}
             for key, (total, _) in layer.items():
                 sid, ss = key
                 edges = space.edges[sid]
                 if not edges:  # stuck: the play ends here, unfinished
+                    if sid in space.partial:
+                        continue  # not stuck: its replies lead beyond the exploration
                     st = space.states[sid]
                     if m:
                         self.terminal(m - 1, key, -1, ss, None, st[1], st[2], m, total)

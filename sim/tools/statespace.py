@@ -101,6 +101,8 @@ class StateSpace:
     parent: list[tuple[int, int]] = field(default_factory=list)  # (state, choice) or (-1, -1)
     ending_first: dict[str, tuple[int, int]] = field(default_factory=dict)
     complete: bool = True
+    #: play states some of whose replies lead beyond the explored states
+    partial: set[int] = field(default_factory=set)
     max_turns: int = 0
     flags: tuple[str, ...] = ()
 
@@ -120,7 +122,7 @@ class StateSpace:
 
     def stuck(self, state: int) -> bool:
         """True when no reply is on offer in this play state (the play cannot go on)."""
-        return not self.edges[state]
+        return not self.edges[state] and state not in self.partial
 
 
 class _Explorer:
@@ -223,6 +225,7 @@ def explore(scenario: Scenario, *, start: str | None = None, emotion: int | None
         out: list[Edge] = []
         if ex.turn_read and state[6] >= max_turns:
             space.complete = False
+            space.partial.add(sid)
             space.edges[sid] = out
             continue
         for i in ex.offered(state):
@@ -235,6 +238,7 @@ def explore(scenario: Scenario, *, start: str | None = None, emotion: int | None
             if target is None:
                 if len(space.states) >= max_states:
                     space.complete = False
+                    space.partial.add(sid)
                     continue
                 target = ids[nxt] = len(space.states)
                 space.states.append(nxt)
@@ -276,10 +280,17 @@ def has_cycle(space: StateSpace) -> bool:
 
 
 def can_end(space: StateSpace) -> list[bool]:
-    """For each play state: can some play from it reach an ending?"""
+    """For each play state: can some play from it reach an ending?
+
+    A state whose replies lead beyond an incomplete exploration counts as able to (no
+    claim is made about what was not explored).
+    """
     reverse: list[list[int]] = [[] for _ in space.states]
     good = [False] * len(space.states)
     queue: deque[int] = deque()
+    for sid in space.partial:
+        good[sid] = True
+        queue.append(sid)
     for sid, edges in enumerate(space.edges):
         for edge in edges:
             if edge.target >= 0:
