@@ -90,3 +90,16 @@ def test_new_writes_a_scenario_that_validates_tests_and_plays(
     assert schema == SCHEMA_PATH
     assert main(["new", "late-parcel", "--out", str(out)]) == 2  # never overwrites silently
     assert main(["new", "Bad_Id", "--out", str(tmp_path / "x.yaml")]) == 2
+
+
+def test_tools_never_import_pygame() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, sim.tools.analyze, sim.tools.graph, sim.tools.lint, sim.tools.schema, "
+            "sim.tools.starter, sim.tools.fontcover, sim.tools.synth, sim.commands.analyze, "
+            "sim.commands.graph, sim.commands.new, sim.commands.schema; "
+            "print('pygame' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
