@@ -17,6 +17,11 @@ from sim.scenario.model import STEPS
 _REPLIES = (("best", -25, 25), ("good", -25, 0), ("poor", 25, 0), ("harmful", 50, 0))
 
 
+def _width(layer: int, width: int) -> int:
+    """Nodes in a layer: one opening node, then at most six (all reachable), then width."""
+    return 1 if layer == 0 else min(width, 6) if layer == 1 else width
+
+
 def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
     """YAML text of a valid scenario with about ``nodes`` nodes (a multiple of ``width``)."""
     rng = random.Random(seed)
@@ -40,7 +45,7 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
     for layer in range(layers):
         step = STEPS[min(len(STEPS) - 1, layer * len(STEPS) // layers)]
         last = layer == layers - 1
-        for i in range(width):
+        for i in range(_width(layer, width)):
             out.append(f"  n{layer}_{i}:")
             out.append(f"    say: Line {layer}.{i}")
             out.append("    choices:")
@@ -49,9 +54,12 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
                 # the next layer's first half is for a calmer customer, the second half
                 # for an upset one: as in a written scenario, where the conversation goes
                 # depends on how it has gone
-                half = max(1, width // 2)
-                calm = f"n{layer + 1}_{rng.randrange(half)}"
-                upset = f"n{layer + 1}_{min(width - 1, half + rng.randrange(width - half or 1))}"
+                # (every node of the next layer gets an arrow, so none is unreachable)
+                nxt = _width(layer + 1, width)
+                half = max(1, nxt // 2)
+                spread = k if layer == 0 else i + k * (1 + rng.randrange(max(1, half - 1)))
+                calm = f"n{layer + 1}_{spread % half}"
+                upset = f"n{layer + 1}_{min(nxt - 1, half + spread % max(1, nxt - half))}"
                 reply_step = step if rng.random() < 0.98 else rng.choice(STEPS)
                 out.append(f"      - id: r{k}")
                 out.append(f"        reply: Reply {k}")
