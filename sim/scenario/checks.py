@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from sim.scenario.conditions import METERS, Condition, ConditionSyntaxError
+from sim.scenario.conditions import METERS, ConditionSyntaxError, parse_condition
 from sim.scenario.problems import Problem
 from sim.scenario.yamltree import Tree
 
@@ -108,7 +108,7 @@ class _Checker:
         if not isinstance(source, str | int) or isinstance(source, bool):
             return
         try:
-            cond = Condition(str(source))
+            cond = parse_condition(str(source))
         except ConditionSyntaxError:
             return  # reported by the model's checks
         for ref in cond.references:

@@ -15,6 +15,7 @@ set by some choice and that ``learned``/``visited`` name a known fact or node.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Container, Mapping
@@ -264,3 +265,12 @@ class Condition:
 
     def __hash__(self) -> int:
         return hash(self.source)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_condition(source: str) -> Condition:
+    """The parsed condition for ``source``; the loader's checks and model share one parse.
+
+    Raises :class:`ConditionSyntaxError` (not cached) for a condition that doesn't parse.
+    """
+    return Condition(source)

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from sim.scenario.conditions import Condition, ConditionSyntaxError
+from sim.scenario.conditions import Condition, ConditionSyntaxError, parse_condition
 
 FORMAT_VERSION = 1
 STEPS = ("listen", "apologize", "clarify", "solve", "commit")
@@ -61,7 +61,7 @@ def _parse_condition(value: Any) -> Condition:
         raise PydanticCustomError("condition_type", "a condition must be written as text, "
                                   "e.g. 'emotion < 50'", {"hint": "quote it if needed"})
     try:
-        return Condition(str(value))
+        return parse_condition(str(value))
     except ConditionSyntaxError as exc:
         raise PydanticCustomError("condition", "{message}",
                                   {"message": exc.message, "offset": exc.offset,
