@@ -12,6 +12,7 @@ from sim.scenario import (
     Scenario,
     ScenarioError,
     ScenarioNotFound,
+    did_you_mean,
     find_scenarios,
     load_scenario,
     resolve_scenario,
@@ -96,8 +97,9 @@ def play(args: argparse.Namespace) -> int:
     scenario = load_or_exit(args.scenario, args)
     at = getattr(args, "at", None)
     if at is not None and at not in scenario.nodes:
-        raise UsageError(f"--at: no node '{at}' in scenario '{scenario.id}'"
-                         + (" (it is an ending)" if at in scenario.endings else ""))
+        hint = ("it is an ending" if at in scenario.endings
+                else did_you_mean(at, scenario.nodes) or "see 'graph' for the node ids")
+        raise UsageError(f"--at: no node '{at}' in scenario '{scenario.id}' ({hint})")
     if args.text or args.choices is not None or args.json:
         return play_in_terminal(scenario, args)
     return open_window(args, Path(scenario.source_path or args.scenario))
