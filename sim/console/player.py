@@ -57,6 +57,11 @@ class Printer:
         self.out.write(f"\n== {title} ==\n")
 
 
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, unless it has quotation marks of its own."""
+    return text if any(q in text for q in "“”\"") else f"“{text}”"
+
+
 def meter_bar(value: int, cells: int = 20) -> str:
     """A text bar for a 0..100 meter."""
     filled = round(value / 100 * cells)
@@ -96,7 +101,7 @@ class TerminalPlayer:
         p.line()
         if node.note:
             p.line(f"  ({p.t(node.note)})", "   ")
-        p.line(f"{p.t(self.scenario.customer.name)}: “{p.t(node.say)}”")
+        p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
         p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
                f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
         for offered in s.choices():
@@ -122,7 +127,7 @@ class TerminalPlayer:
             p.line(tr("stuck" if s.is_stuck else "stopped", p.lang))
             return
         if ending.say:
-            p.line(f"{p.t(self.scenario.customer.name)}: “{p.t(ending.say)}”")
+            p.line(f"{p.t(self.scenario.customer.name)}: {p.t(ending.say)}")
         p.rule(f"{tr('ending', p.lang)}: {p.t(ending.title)}")
         if ending.epilogue:
             p.line(p.t(ending.epilogue))
@@ -190,7 +195,7 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
         for review in d.turns:
             if review.number in result.turns:
                 p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}: "
-                       f"“{p.t(review.reply)}” [{p.t(QUALITY_LABELS[review.quality])}]",
+                       f"{quoted(p.t(review.reply))} [{p.t(QUALITY_LABELS[review.quality])}]",
                        "     ")
     if d.order_problems:
         p.rule(tr("order", lang))
@@ -200,7 +205,7 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
         p.rule(tr("pitfalls", lang))
         for pit in d.pitfalls:
             p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
-                   f"“{p.t(pit.reply)}”", "  ")
+                   f"{quoted(p.t(pit.reply))}", "  ")
             if pit.why:
                 p.line("    " + p.t(pit.why), "    ")
     if d.missed:
@@ -209,8 +214,8 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
             better = review.better
             assert better is not None
             p.line(f"- {tr('turn_n', lang, n=review.number)}: {tr('you_said', lang)} "
-                   f"“{p.t(review.reply)}”", "  ")
-            p.line(f"    {tr('better_was', lang)}: “{p.t(better.reply)}” — "
+                   f"{quoted(p.t(review.reply))}", "  ")
+            p.line(f"    {tr('better_was', lang)}: {quoted(p.t(better.reply))} — "
                    + tr("would_have", lang, e=better.emotion_delta, t=better.trust_delta),
                    "    ")
             if better.why:
