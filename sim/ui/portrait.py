@@ -332,6 +332,11 @@ def _draw_hair(
             (cx - head_w * 0.5, cy - head_h * 0.3),
         ]
         pygame.draw.polygon(s, hair, fringe)
+    if style == "short" and look.female:  # a bob: side hair down to the jaw
+        for side in (-1, 1):
+            lock = pygame.Rect(0, 0, head_w * 0.2, head_h * 0.62)
+            lock.midtop = (round(cx + side * head_w * 0.46), round(cy - head_h * 0.36))
+            pygame.draw.ellipse(s, hair, lock)
     if style == "long":
         for side in (-1, 1):
             lock = pygame.Rect(0, 0, head_w * 0.18, head_h * 0.75)
