@@ -11,7 +11,7 @@ from sim.scenario.library import (
     resolve_scenario,
     scenario_id_of,
 )
-from sim.scenario.loader import check_bytes, check_file, did_you_mean, load_scenario
+from sim.scenario.loader import check_bytes, check_file, load_scenario
 from sim.scenario.model import (
     OUTCOMES,
     PITFALLS,
@@ -31,7 +31,7 @@ from sim.scenario.model import (
     languages_of,
     text_of,
 )
-from sim.scenario.problems import Problem, ScenarioError
+from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 
 __all__ = [
     "OUTCOMES", "PITFALLS", "QUALITIES", "STATUSES", "STEPS",

@@ -7,14 +7,13 @@ of the wrong shape is skipped here (the model's checks report it).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from sim.scenario.conditions import METERS, ConditionSyntaxError, parse_condition
-from sim.scenario.problems import Problem
+from sim.scenario.problems import Problem, did_you_mean
 from sim.scenario.yamltree import Tree
 
 PathT = tuple[str | int, ...]
@@ -22,11 +21,6 @@ _LANG = re.compile(r"^[a-z]{2}(-[A-Za-z]+)?$")
 # a space with a Chinese character or full-width punctuation on both sides
 _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 _CJK_GAP = re.compile(_CJK + " +" + _CJK)
-
-
-def _hint(word: str, candidates: Any) -> str:
-    match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
 
 
 def _dict(value: Any) -> dict:
@@ -96,13 +90,13 @@ class _Checker:
                      "start must name a node")
         elif start not in self.nodes:
             self.add(("start",), "error", "unknown-target", f"start names no node '{start}'",
-                     _hint(start, self.nodes))
+                     did_you_mean(start, self.nodes))
 
     def check_target(self, loc: PathT, target: Any) -> None:
         if isinstance(target, str) and target not in self.targets:
             self.add(loc, "error", "unknown-target",
                      f"goto '{target}' names no node or ending",
-                     _hint(target, self.targets) or "add that node or ending, or fix the id")
+                     did_you_mean(target, self.targets) or "add that node or ending, or fix the id")
 
     def check_condition(self, loc: PathT, source: Any) -> None:
         if not isinstance(source, str | int) or isinstance(source, bool):
@@ -116,18 +110,18 @@ class _Checker:
                 self.add(loc, "error", "unknown-name",
                          f"in condition {str(source)!r}: '{ref.name}' is not a meter or a "
                          "flag that any choice sets",
-                         _hint(ref.name, [*METERS, *self.flags])
+                         did_you_mean(ref.name, [*METERS, *self.flags])
                          or "set it with 'set: {" + ref.name + ": true}' on some choice",
                          offset=ref.offset)
             elif ref.kind == "fact" and ref.name not in self.facts:
                 self.add(loc, "error", "unknown-fact",
                          f"in condition {str(source)!r}: no fact '{ref.name}'",
-                         _hint(ref.name, self.facts) or "declare it under 'facts:'",
+                         did_you_mean(ref.name, self.facts) or "declare it under 'facts:'",
                          offset=ref.offset)
             elif ref.kind == "node" and ref.name not in self.targets:
                 self.add(loc, "error", "unknown-target",
                          f"in condition {str(source)!r}: no node '{ref.name}'",
-                         _hint(ref.name, self.targets), offset=ref.offset)
+                         did_you_mean(ref.name, self.targets), offset=ref.offset)
 
     def check_choices(self) -> None:
         for node_id, node in self.nodes.items():
@@ -156,7 +150,7 @@ class _Checker:
                         j = choice["learn"].index(fact)
                         self.add((*loc, "learn", j), "error", "unknown-fact",
                                  f"no fact '{fact}'",
-                                 _hint(fact, self.facts) or "declare it under 'facts:'")
+                                 did_you_mean(fact, self.facts) or "declare it under 'facts:'")
                 branch = choice.get("branch")
                 routes = _list(branch)
                 for j, route in enumerate(routes):
@@ -189,7 +183,7 @@ class _Checker:
             if isinstance(ending, str) and ending not in self.endings:
                 self.add(("tests", i, "expect", "ending"), "error", "unknown-ending",
                          f"the test expects ending '{ending}', which does not exist",
-                         _hint(ending, self.endings))
+                         did_you_mean(ending, self.endings))
 
     def edges(self, node_id: str) -> Iterator[str]:
         for choice in _list(_dict(self.nodes.get(node_id)).get("choices")):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
+
+from sim.scenario.problems import did_you_mean
 
 _ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9-]+)['\"]?\s*(#.*)?$", re.MULTILINE)
 
@@ -52,7 +53,7 @@ def resolve_scenario(token: str, library: Path | None = None) -> Path:
         ids.setdefault(sid, path)
     if token in ids:
         return ids[token]
-    match = difflib.get_close_matches(token, list(ids), n=1)
-    hint = f" (did you mean '{match[0]}'?)" if match else (
+    suggestion = did_you_mean(token, ids)
+    hint = f" ({suggestion})" if suggestion else (
         f" (available: {', '.join(sorted(ids))})" if ids else "")
     raise ScenarioNotFound(f"no scenario '{token}' in {library}{hint}")

@@ -6,7 +6,6 @@ errors of a file at once. Nothing here evaluates scenario content.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import types
@@ -18,14 +17,17 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import checks
 from sim.scenario.model import FORMAT_VERSION, Scenario
-from sim.scenario.problems import Problem, ScenarioError
-from sim.scenario.yamltree import MAX_BYTES, Irregular, Pos, Tree, decode, read_data, read_tree
-
-
-def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
-    """A "did you mean 'x'?" hint for a misspelt word, or ''."""
-    match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+from sim.scenario.problems import Problem, ScenarioError, did_you_mean
+from sim.scenario.yamltree import (
+    MAX_BYTES,
+    Irregular,
+    Pos,
+    Tree,
+    decode,
+    read_data,
+    read_tree,
+    too_large,
+)
 
 
 def check_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
@@ -35,7 +37,7 @@ def check_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
         p = Path(path)
         size = p.stat().st_size
         if size > MAX_BYTES:  # refuse before reading a byte of it
-            return None, decode(b"\0" * (MAX_BYTES + 1), shown)[1][:1]
+            return None, [too_large(size, shown)]
         raw = p.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 1, 1, "error", "unreadable",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,3 +48,9 @@ class ScenarioError(Exception):
     def errors(self) -> list[Problem]:
         """Only the errors (warnings may ride along)."""
         return [p for p in self.problems if p.is_error]
+
+
+def did_you_mean(word: str, candidates: Iterable[object]) -> str:
+    """A "did you mean 'x'?" hint for a misspelt word, or ''."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""

@@ -132,14 +132,17 @@ def _tagged(tag: str, value: str) -> Any:
         return value
 
 
+def too_large(size: int, path: str) -> Problem:
+    """The problem for a file of ``size`` bytes, over the limit."""
+    return Problem(path, 1, 1, "error", "too-large",
+                   f"the file is {size / 1048576:.1f} MiB; scenarios are limited to 2 MiB",
+                   "split it into several scenarios")
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Check size and encoding; return the text or the problems that refuse it."""
     if len(raw) > MAX_BYTES:
-        return None, [
-            Problem(path, 1, 1, "error", "too-large",
-                    f"the file is {len(raw) / 1048576:.1f} MiB; scenarios are limited to 2 MiB",
-                    "split it into several scenarios")
-        ]
+        return None, [too_large(len(raw), path)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
