@@ -2,7 +2,7 @@
 
 Two explorations, both over distinct states, never over paths:
 
-1. :mod:`sim.tools.statespace` explores every reachable *play state*: reachable endings
+1. :mod:`sim.engine.statespace` explores every reachable *play state*: reachable endings
    with a shortest play to each, replies never offered, nodes never reached, nodes from
    which no ending can be reached, steps never offered.
 2. Scoring states add what the debrief's score depends on beyond the play state (see
@@ -30,7 +30,7 @@ from typing import Any
 
 from sim.coach.debrief import HIGH_EMOTION, ORDER_PENALTY, OUTCOME_POINTS, STEP_POINTS
 from sim.scenario import STEPS, Scenario
-from sim.tools.statespace import (
+from sim.engine.statespace import (
     QUALITY_TENTHS,
     STEP_INDEX,
     PlayContext,

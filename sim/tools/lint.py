@@ -92,7 +92,7 @@ def angry_best_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
 
 def skip_step_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
     """A resolved ending reachable while never taking some method step."""
-    from sim.tools.statespace import explore, reach_avoiding
+    from sim.engine.statespace import explore, reach_avoiding
 
     space = explore(scenario, max_states=SKIP_CHECK_STATES, max_turns=60)
     if not space.complete:
