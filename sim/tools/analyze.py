@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.coach.debrief import HIGH_EMOTION, ORDER_PENALTY, OUTCOME_POINTS, STEP_POINTS
-from sim.scenario import STEPS, Scenario
 from sim.engine.statespace import (
     QUALITY_TENTHS,
     STEP_INDEX,
@@ -40,6 +39,7 @@ from sim.engine.statespace import (
     has_cycle,
     reach_avoiding,
 )
+from sim.scenario import STEPS, Scenario
 
 log = logging.getLogger(__name__)
 
