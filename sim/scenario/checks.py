@@ -254,7 +254,7 @@ class _Checker:
                              "add " + ", ".join(f"'{m}: ...'" for m in missing))
 
 
-_TEXT_KEYS_TOP = ("title", "summary", "briefing", "authority")
+_TEXT_KEYS_TOP = ("title", "summary", "briefing", "authority", "teaches")
 
 
 def iter_texts(data: dict) -> Iterator[tuple[PathT, Any]]:

@@ -204,6 +204,9 @@ class Scenario(BaseModel):
     authority: Text | None = Field(
         default=None, description="what the trainee may decide without asking (e.g. a "
         "compensation budget); shown on the case brief")
+    teaches: Text | None = Field(
+        default=None, description="one line: the technique this case teaches (e.g. demand "
+        "decomposition); shown in the menu beside the summary")
     customer: Customer
     facts: dict[Id, Text] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
