@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.scenario.conditions import METERS, ConditionSyntaxError, parse_condition
-from sim.scenario.problems import Problem, did_you_mean
+from sim.scenario.problems import Problem, did_you_mean, shorten
 from sim.scenario.yamltree import Tree
 
 PathT = tuple[str | int, ...]
@@ -108,19 +108,19 @@ class _Checker:
         for ref in cond.references:
             if ref.kind == "flag" and ref.name not in self.flags:
                 self.add(loc, "error", "unknown-name",
-                         f"in condition {str(source)!r}: '{ref.name}' is not a meter or a "
+                         f"in condition {shorten(str(source))!r}: '{ref.name}' is not a meter or a "
                          "flag that any choice sets",
                          did_you_mean(ref.name, [*METERS, *self.flags])
                          or "set it with 'set: {" + ref.name + ": true}' on some choice",
                          offset=ref.offset)
             elif ref.kind == "fact" and ref.name not in self.facts:
                 self.add(loc, "error", "unknown-fact",
-                         f"in condition {str(source)!r}: no fact '{ref.name}'",
+                         f"in condition {shorten(str(source))!r}: no fact '{ref.name}'",
                          did_you_mean(ref.name, self.facts) or "declare it under 'facts:'",
                          offset=ref.offset)
             elif ref.kind == "node" and ref.name not in self.targets:
                 self.add(loc, "error", "unknown-target",
-                         f"in condition {str(source)!r}: no node '{ref.name}'",
+                         f"in condition {shorten(str(source))!r}: no node '{ref.name}'",
                          did_you_mean(ref.name, self.targets), offset=ref.offset)
 
     def check_choices(self) -> None:

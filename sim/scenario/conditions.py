@@ -11,6 +11,12 @@ Grammar (lowest precedence first)::
 
 A NAME is ``emotion``, ``trust``, ``turn`` or a flag; the loader checks that every flag is
 set by some choice and that ``learned``/``visited`` name a known fact or node.
+
+Hostile or runaway conditions are refused before any work grows with them: a condition
+longer than ``MAX_LENGTH`` characters or of more than ``MAX_TOKENS`` tokens, nesting
+(parentheses and ``not``) deeper than ``MAX_NESTING``, or a number of more than
+``MAX_DIGITS`` digits is a :class:`ConditionSyntaxError` with the offset of the culprit,
+so parsing never recurses deeply and never converts a huge integer.
 """
 
 from __future__ import annotations
@@ -22,9 +28,18 @@ from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from sim.scenario.problems import shorten
+
 METERS = ("emotion", "trust", "turn")
 FUNCTIONS = ("learned", "visited")
 KEYWORDS = ("and", "or", "not", "true", "false")
+
+#: Limits that keep parsing (and every later evaluation) small; real conditions use a
+#: fraction of each.
+MAX_LENGTH = 2000
+MAX_TOKENS = 400
+MAX_NESTING = 32
+MAX_DIGITS = 18
 
 
 class ConditionContext(Protocol):
@@ -62,7 +77,7 @@ class Reference:
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\s*(?:(?P<num>[0-9]+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>==|!=|<=|>=|<|>|\(|\)|-)|(?P<bad>\S))"
 )
 
@@ -100,8 +115,20 @@ def _tokens(source: str) -> list[tuple[str, str, int]]:
                                              "conditions use names, numbers, comparisons, "
                                              "and/or/not and parentheses"))
             raise ConditionSyntaxError(msg, start, hint)
+        if kind == "num" and len(text) > MAX_DIGITS:
+            raise ConditionSyntaxError(f"a number of {len(text)} digits is too large",
+                                       start, f"numbers here have at most {MAX_DIGITS} "
+                                       "digits; meters run from 0 to 100")
+        if len(out) >= MAX_TOKENS:
+            raise ConditionSyntaxError(f"the condition has more than {MAX_TOKENS} parts",
+                                       start, "split the logic: set a flag on the replies "
+                                       "that lead here and test it")
         out.append((kind, text, start))
         pos = m.end()
+    if len(source) > MAX_LENGTH:
+        raise ConditionSyntaxError(
+            f"the condition is {len(source)} characters long; the limit is {MAX_LENGTH}",
+            MAX_LENGTH, "split the logic: set a flag on the replies that lead here and test it")
     out.append(("end", "", len(source)))
     return out
 
@@ -111,6 +138,7 @@ class _Parser:
         self.source = source
         self.toks = _tokens(source)
         self.i = 0
+        self.depth = 0
         self.refs: list[Reference] = []
 
     def peek(self) -> tuple[str, str, int]:
@@ -124,13 +152,20 @@ class _Parser:
     def fail(self, message: str, hint: str = "") -> ConditionSyntaxError:
         return ConditionSyntaxError(message, self.peek()[2], hint)
 
+    def enter(self) -> None:
+        """One level deeper (a '(' or a 'not'); refuse nesting past ``MAX_NESTING``."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"the condition nests deeper than {MAX_NESTING} levels",
+                            "remove redundant parentheses and double 'not's")
+
     def parse(self) -> Evaluator:
         if self.peek()[0] == "end":
             raise self.fail("the condition is empty", "write e.g. 'emotion < 50'")
         fn = self.or_expr()
         kind, text, _ = self.peek()
         if kind != "end":
-            raise self.fail(f"unexpected '{text}'", "join conditions with 'and' or 'or'")
+            raise self.fail(f"unexpected '{shorten(text)}'", "join conditions with 'and' or 'or'")
         return fn
 
     def or_expr(self) -> Evaluator:
@@ -153,8 +188,10 @@ class _Parser:
 
     def not_expr(self) -> Evaluator:
         if self.peek()[1] == "not":
+            self.enter()
             self.take()
             inner = self.not_expr()
+            self.depth -= 1
             return lambda ctx: not inner(ctx)
         return self.comparison()
 
@@ -186,18 +223,20 @@ class _Parser:
             negative = -int(text2)
             return lambda ctx: negative
         if text == "(":
+            self.enter()
             self.take()
             inner = self.or_expr()
             if self.peek()[1] != ")":
                 raise self.fail("missing ')'", "close the parenthesis opened earlier")
             self.take()
+            self.depth -= 1
             return inner
         if kind == "name":
             return self.name()
         if kind == "end":
             raise self.fail("the condition ends too early", "something is missing after the "
                             "last operator")
-        raise self.fail(f"unexpected '{text}'")
+        raise self.fail(f"unexpected '{shorten(text)}'")
 
     def name(self) -> Evaluator:
         _, text, offset = self.take()

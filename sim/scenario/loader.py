@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import checks
 from sim.scenario.model import FORMAT_VERSION, Scenario
-from sim.scenario.problems import Problem, ScenarioError, did_you_mean
+from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shorten
 from sim.scenario.yamltree import (
     MAX_BYTES,
     Irregular,
@@ -84,6 +84,11 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_shape_problems(exc, tree, path))
     problems.extend(checks.check(data, tree, path))
+    # a number too large to read was placed as None: its type error would only repeat it
+    huge = {(p.line, p.col) for p in problems if p.code == "number-too-large"}
+    if huge:
+        problems = [p for p in problems
+                    if p.code != "wrong-type" or (p.line, p.col) not in huge]
     problems.sort(key=lambda p: (p.line, p.col, p.severity))
     if any(p.is_error for p in problems):
         return None, problems
@@ -212,12 +217,13 @@ def _shape_problems(exc: ValidationError, tree: Tree, path: str) -> list[Problem
             continue
         seen.add(kept)
         value = err.get("input")
-        shown = repr(value) if not isinstance(value, dict | list) else "this"
+        shown = repr(shorten(value) if isinstance(value, str) else value) if not isinstance(
+            value, dict | list) else "this"
         if kind == "condition":
             offset = int(ctx.get("offset", 0))
             line, col = pos.line, pos.col + offset + (1 if pos.quoted else 0)
             problems.append(Problem(path, line, col, "error", code,
-                                    f"in condition {str(value)!r}: {ctx.get('message')}",
+                                    f"in condition {shorten(str(value))!r}: {ctx.get('message')}",
                                     hint, node))
             continue
         if kind == "literal_error":

@@ -50,6 +50,11 @@ class ScenarioError(Exception):
         return [p for p in self.problems if p.is_error]
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters with '…', for quoting user input in messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def did_you_mean(word: str, candidates: Iterable[object]) -> str:
     """A "did you mean 'x'?" hint for a misspelt word, or ''."""
     match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)

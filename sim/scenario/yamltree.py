@@ -10,6 +10,7 @@ with its line and column so later checks can point at it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,9 @@ from sim.scenario.problems import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
+#: A plain integer with more digits than this is refused (meters run 0..100; Python
+#: refuses to convert integers of more than 4,300 digits at all).
+MAX_DIGITS = 18
 
 Path = tuple[str | int, ...]
 
@@ -103,11 +107,33 @@ _BOOLS = {"yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TR
           "OFF": False}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
+# Characters YAML refuses (its printable set is tab, LF, CR and the rest minus controls,
+# surrogates and U+FFFE/U+FFFF), plus NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR,
+# which YAML counts as line breaks where editors don't, so no line number would match.
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF"
+                          "\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_CONTROL_NAMES = dict(enumerate((
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION",
+    "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED",
+    "LINE TABULATION", "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN",
+    "DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE",
+    "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
+    "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE",
+    "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE")))
+_CONTROL_NAMES.update({0x7F: "DELETE", 0x85: "NEXT LINE"})
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
+class HugeNumber(ValueError):
+    """A plain integer with more than ``MAX_DIGITS`` digits (never converted)."""
+
+
 def _plain(value: str) -> Any:
-    """A plain (unquoted) scalar typed as YAML 1.1 would for the types scenarios use."""
+    """A plain (unquoted) scalar typed as YAML 1.1 would for the types scenarios use.
+
+    Raises :class:`HugeNumber` for an integer too long to be a meter, flag or count.
+    """
     if value in _BOOLS:
         return _BOOLS[value]
     if value in _NULLS:
@@ -115,6 +141,8 @@ def _plain(value: str) -> Any:
     first = value[0]
     if first.isdigit() or first in "-+.":
         if _INT.match(value):
+            if len(value) > MAX_DIGITS and len(value.lstrip("+-")) > MAX_DIGITS:
+                raise HugeNumber(value)
             return int(value)
         if _FLOAT.match(value):
             return float(value)
@@ -153,12 +181,36 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
                     f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                     "save the file as UTF-8 in your editor")
         ]
+    bad = _UNPRINTABLE.search(text)
+    if bad is not None:
+        return None, [unprintable(text, bad.start(), path)]
     if not text.strip():
         return None, [
             Problem(path, 1, 1, "error", "empty", "the file is empty",
                     "start from `python main.py new ID`")
         ]
     return text, []
+
+
+def char_name(char: str) -> str:
+    """The Unicode name of ``char`` (control characters included), e.g. 'U+0007 BELL'."""
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(char, "")
+    if not name:
+        name = "(a noncharacter)" if code & 0xFFFE == 0xFFFE else "(a control character)"
+    return f"U+{code:04X} {name}"
+
+
+def unprintable(text: str, index: int, path: str) -> Problem:
+    """The problem for the character YAML can't accept at ``index`` of ``text``."""
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    line = text.count("\n", 0, index) + 1
+    if "\r" in text:  # old Mac line ends: a lone CR breaks lines too
+        line += len(re.findall(r"\r(?!\n)", text[:index]))
+    return Problem(path, line, index - line_start + 1, "error", "bad-character",
+                   f"the character {char_name(text[index])} is not allowed in a scenario "
+                   "file", "delete it; an editor may show it as a box, '^' or nothing "
+                   "at all")
 
 
 class Irregular(Exception):
@@ -231,7 +283,7 @@ def read_data(text: str) -> Any:
                     top[0].append(data)
             if kind is not scalar_event:
                 stack.append([data, None, kind is mapping_start])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, HugeNumber):
         raise Irregular from None
     finally:
         loader.dispose()
@@ -308,7 +360,14 @@ def read_tree(text: str, path: str) -> tuple[Tree | None, list[Problem]]:
                 elif style:  # quoted or block scalars are text
                     data = value
                 else:
-                    data = _plain(value) if value else None
+                    try:
+                        data = _plain(value) if value else None
+                    except HugeNumber:
+                        error(mark, "number-too-large",
+                              f"a number of {len(value.lstrip('+-'))} digits is too large",
+                              f"numbers in a scenario have at most {MAX_DIGITS} digits; "
+                              "meters run from 0 to 100")
+                        data = None
                 placed = place(data, mark)
                 if style in ("'", '"') and placed is not None:
                     quoted.add(placed)
