@@ -97,3 +97,79 @@ def test_control_character_after_old_mac_line_ends() -> None:
     raw = "format: 1\rid: x\r  \x07\r"
     err = _one_error(raw)
     assert (err.line, err.col) == (3, 3)
+
+
+# --- one reply-key parser for tests:, --choices and the prompts ---------------------------
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("2", 2), (" 3 ", 3), (1, 1), ("let_vent", "let_vent"), ("03", 3)],
+)
+def test_reply_keys(token: object, expected: object) -> None:
+    from sim.scenario.replykeys import parse_reply_key
+
+    assert parse_reply_key(token) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("token", "fragment"),
+    [("²", "digits 0-9"), ("1" * 4301, "too large"), (10**5000, "huge number"), ("", "empty"),
+     ("0", "no reply 0"), ("7", "no reply 7"), (-1, "no reply -1"), (True, "not a reply"),
+     ("a b", "neither"), ("٣", "digits 0-9")],
+    ids=["superscript", "4301-digits", "huge-int", "empty", "zero", "seven", "negative",
+         "bool", "space", "arabic-indic"],
+)
+def test_reply_keys_refused_with_a_reason(token: object, fragment: str) -> None:
+    from sim.scenario.replykeys import ReplyKeyError, parse_reply_key
+
+    with pytest.raises(ReplyKeyError) as info:
+        parse_reply_key(token)  # type: ignore[arg-type]
+    assert fragment in str(info.value) and len(str(info.value)) < 200
+
+
+def _with_test(choose: str, expect: str = "{ending: done}") -> str:
+    return BASE + f"tests:\n  - name: t\n    choose: {choose}\n    expect: {expect}\n"
+
+
+@pytest.mark.parametrize(
+    ("choose", "code", "fragment"),
+    [("[listen, zzz]", "unknown-reply", "no choice has the id 'zzz'"),
+     ("[listen, lisen]", "unknown-reply", "did you mean 'listen'?"),
+     ("[listen, '²']", "bad-reply", "digits 0-9"),
+     ("[listen, 3]", "bad-reply", "no node here offers more than 2"),
+     ("[listen, 0]", "bad-reply", "no reply 0")],
+)
+def test_validate_checks_test_plans_statically(choose: str, code: str, fragment: str) -> None:
+    text = _with_test(choose)
+    err = _one_error(text)
+    assert err.code == code and fragment in str(err)
+    assert err.line == line_of(text, "    choose:") and err.col > len("    choose: [listen")
+
+
+@pytest.mark.parametrize(
+    ("expect", "code"),
+    [("{ending: done, min_score: 80, max_score: 20}", "impossible-expect"),
+     ("{ending: done, emotion: '<= 500'}", "out-of-range"),
+     ("{ending: done, trust: 101}", "out-of-range"),
+     ("{ending: done, emotion: '<= ٣'}", "bad-value"),
+     ("{ending: done, emotion: '" + "9" * 4400 + "'}", "bad-value")],
+    ids=["min-over-max", "meter-500", "trust-101", "arabic-indic", "4400-digits"],
+)
+def test_validate_checks_expectations_statically(expect: str, code: str) -> None:
+    text = _with_test("[listen, 1]", expect)
+    errors = errors_of(text)
+    assert errors and all(e.line == line_of(text, "    expect:") for e in errors), errors
+    assert code in {e.code for e in errors}, [str(e) for e in errors]
+    assert all(len(str(e)) < 400 for e in errors)
+
+
+def test_a_plan_with_a_superscript_fails_as_a_test_not_a_traceback() -> None:
+    from sim.engine import ChoiceError, Session
+
+    scenario, _ = check_bytes(BASE.encode(), "case.yaml")
+    assert scenario is not None
+    session = Session(scenario)
+    with pytest.raises(ChoiceError, match="digits 0-9"):
+        session.answer("²")
+    with pytest.raises(ChoiceError, match="too large"):
+        session.answer("9" * 5000)

@@ -22,6 +22,7 @@ from sim.console.strings import tr
 from sim.console.termtext import wrap
 from sim.engine import ChoiceError, Session, Turn
 from sim.scenario import STEPS, Scenario, text_of
+from sim.scenario.replykeys import ReplyKeyError, parse_reply_key
 
 Reader = Callable[[str], str]
 
@@ -33,6 +34,15 @@ class PlanError(ValueError):
         super().__init__(f"reply {number} ('{token}'): {reason}")
         self.number = number
         self.token = token
+
+
+def reply_number(answer: str) -> int | None:
+    """The reply number typed at the prompt (1-based), or None when it isn't one."""
+    try:
+        key = parse_reply_key(answer)
+    except ReplyKeyError:
+        return None
+    return key if isinstance(key, int) else None
 
 
 class Printer:
@@ -145,10 +155,11 @@ class TerminalPlayer:
                     return False
                 if answer.lower() in ("q", "quit", "exit"):
                     return False
-                if answer.isdigit() and 1 <= int(answer) <= n:
+                number = reply_number(answer)
+                if number is not None and number <= n:
                     break
                 self.p.line(tr("bad_pick", self.p.lang, n=n))
-            self.show_turn(self.session.choose(int(answer) - 1))
+            self.show_turn(self.session.choose(number - 1))
         self.show_ending()
         return True
 

@@ -28,6 +28,7 @@ from sim.engine.events import (
 )
 from sim.engine.turn import Turn
 from sim.scenario import Choice, Ending, Node, Scenario
+from sim.scenario.replykeys import ReplyKeyError, parse_reply_key
 
 log = logging.getLogger(__name__)
 
@@ -216,13 +217,19 @@ class Session:
         return self._apply(pick, offered)
 
     def answer(self, token: int | str) -> Turn:
-        """Give a reply named as in a play plan: a number is 1-based among those offered."""
-        if isinstance(token, int) and not isinstance(token, bool):
-            return self.choose(token - 1)
-        token = str(token).strip()
-        if token.isdigit():
-            return self.choose(int(token) - 1)
-        return self.choose(token)
+        """Give a reply named as in a play plan: a number is 1-based among those offered.
+
+        The token is read by :func:`sim.scenario.replykeys.parse_reply_key`, shared with
+        the loader's checks of ``tests:`` and the command line; one it refuses raises
+        :class:`ChoiceError` with its reason.
+        """
+        try:
+            key = parse_reply_key(token)
+        except ReplyKeyError as exc:
+            raise ChoiceError(str(exc)) from None
+        if isinstance(key, int):
+            return self.choose(key - 1)
+        return self.choose(key)
 
     def _apply(self, pick: Offered, offered: list[Offered]) -> Turn:
         choice, node_id = pick.choice, self.node_id

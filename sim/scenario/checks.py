@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.scenario.conditions import METERS, ConditionSyntaxError, parse_condition
 from sim.scenario.problems import Problem, did_you_mean, shorten
+from sim.scenario.replykeys import MAX_REPLIES, ReplyKeyError, parse_reply_key
 from sim.scenario.yamltree import Tree
 
 PathT = tuple[str | int, ...]
@@ -21,6 +22,8 @@ _LANG = re.compile(r"^[a-z]{2}(-[A-Za-z]+)?$")
 # a space with a Chinese character or full-width punctuation on both sides
 _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 _CJK_GAP = re.compile(_CJK + " +" + _CJK)
+_METER_EXPECT = re.compile(r"^\s*(<=|>=|<|>|==)?\s*([0-9]{1,3})\s*$")
+OUTCOMES = ("resolved", "partial", "escalated", "lost")
 
 
 def _dict(value: Any) -> dict:
@@ -178,12 +181,68 @@ class _Checker:
 
     def check_tests(self) -> None:
         for i, test in enumerate(_list(self.data.get("tests"))):
+            self.check_plan(i, _list(_dict(test).get("choose")))
             expect = _dict(_dict(test).get("expect"))
             ending = expect.get("ending")
             if isinstance(ending, str) and ending not in self.endings:
                 self.add(("tests", i, "expect", "ending"), "error", "unknown-ending",
                          f"the test expects ending '{ending}', which does not exist",
                          did_you_mean(ending, self.endings))
+            outcome = expect.get("outcome")
+            outcomes = {_dict(e).get("outcome") for e in self.endings.values()}
+            if isinstance(outcome, str) and outcome in OUTCOMES and outcome not in outcomes:
+                self.add(("tests", i, "expect", "outcome"), "error", "unknown-ending",
+                         f"the test expects outcome '{outcome}', but no ending has it",
+                         "ending outcomes here: " + ", ".join(sorted(map(str, outcomes))))
+            if isinstance(ending, str) and isinstance(outcome, str) and ending in self.endings:
+                has = _dict(self.endings[ending]).get("outcome")
+                if isinstance(has, str) and has != outcome:
+                    self.add(("tests", i, "expect", "outcome"), "error", "impossible-expect",
+                             f"the test expects ending '{ending}' with outcome '{outcome}', "
+                             f"but that ending's outcome is '{has}'", "remove one of the two")
+            low, high = expect.get("min_score"), expect.get("max_score")
+            if (isinstance(low, int) and isinstance(high, int) and low > high
+                    and not isinstance(low, bool) and not isinstance(high, bool)):
+                self.add(("tests", i, "expect", "max_score"), "error", "impossible-expect",
+                         f"max_score {high} is below min_score {low}; no play can pass",
+                         "swap them")
+            for meter in ("emotion", "trust"):
+                wanted = expect.get(meter)
+                if isinstance(wanted, int) and not isinstance(wanted, bool) and not (
+                        0 <= wanted <= 100):
+                    self.add(("tests", i, "expect", meter), "error", "out-of-range",
+                             f"{meter} {wanted} can never happen: meters run from 0 to 100",
+                             "use a whole number from 0 to 100")
+                elif isinstance(wanted, str):
+                    m = _METER_EXPECT.match(wanted)
+                    if m and int(m.group(2)) > 100:
+                        self.add(("tests", i, "expect", meter), "error", "out-of-range",
+                                 f"{meter} {wanted.strip()!r}: meters run from 0 to 100",
+                                 "compare with a whole number from 0 to 100")
+
+    def check_plan(self, index: int, plan: list) -> None:
+        """Each reply of a test's ``choose`` names a reply number or an existing id."""
+        ids = {c.get("id") for _, _, c in self.choices() if isinstance(c.get("id"), str)}
+        widest = max((len(_list(_dict(n).get("choices"))) for n in self.nodes.values()),
+                     default=MAX_REPLIES)
+        for j, token in enumerate(plan):
+            if not isinstance(token, str | int):
+                continue  # the wrong type is reported by the model's checks
+            loc: PathT = ("tests", index, "choose", j)
+            try:
+                key = parse_reply_key(token)
+            except ReplyKeyError as exc:
+                self.add(loc, "error", "bad-reply", f"reply {j + 1} of the plan: {exc}")
+                continue
+            if isinstance(key, int) and key > widest:
+                self.add(loc, "error", "bad-reply",
+                         f"reply {j + 1} of the plan: there is no reply {key}; no node here "
+                         f"offers more than {widest}")
+            elif isinstance(key, str) and key not in ids:
+                self.add(loc, "error", "unknown-reply",
+                         f"reply {j + 1} of the plan: no choice has the id '{key}'",
+                         did_you_mean(key, ids) or "give the choice an 'id:' or use its "
+                         "number among the replies offered")
 
     def edges(self, node_id: str) -> Iterator[str]:
         for choice in _list(_dict(self.nodes.get(node_id)).get("choices")):

@@ -236,6 +236,11 @@ def _shape_problems(exc: ValidationError, tree: Tree, path: str) -> list[Problem
                 code = "bad-language"
                 hint = ("a comma or colon inside unquoted text in {en: ..., zh: ...} starts a "
                         "new key: put the text in quotes")
+            elif len(kept) == 4 and kept[0] == "tests" and kept[-1] in ("emotion", "trust"):
+                message = f"{shown} is not an expectation for {kept[-1]}"
+                code = "bad-value"
+                hint = ("write a number from 0 to 100 with the digits 0-9, optionally after "
+                        "<=, >=, <, > or ==, e.g. '<= 30'")
             elif kept == ("id",):
                 message = f"{shown} is not a valid scenario id"
                 hint = "use lowercase letters, digits and '-', e.g. 'angry-parent'"

@@ -164,7 +164,7 @@ class Ending(BaseModel):
 
 
 MeterExpectation = StrictInt | Annotated[
-    str, StringConstraints(strict=True, pattern=r"^\s*(<=|>=|<|>|==)?\s*\d+\s*$")
+    str, StringConstraints(strict=True, pattern=r"^\s*(<=|>=|<|>|==)?\s*[0-9]{1,3}\s*$")
 ]
 
 
