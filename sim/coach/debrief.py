@@ -3,22 +3,23 @@
 :func:`assess` is a pure function of the scenario and the history of turns, so every
 front end shows the same debrief and tests need no front end.
 
-How the score (0..100) is made — shown to the trainee as "how this was scored":
+The score is scoring version 2 (:data:`~sim.coach.scoring.SCORING_VERSION`), computed
+in :mod:`sim.coach.scoring` by folding :func:`~sim.coach.scoring.tally_step` over the
+turns — the same functions the scenario analyzer uses, so both always agree. Its module
+docstring gives the formula and the reasons for it; in short:
 
-* **Method steps, 40 points**: 8 per step — excellent (a ``best`` reply of that step)
-  8, done (``good``) 6, weak (only ``poor``/``harmful``) 2, missed 0.
-* **Reply quality, 15 points**: 15 × the mean over all replies of best 1, good 0.7,
-  poor 0.3, harmful 0.
-* **Order, 10 points**: 10, less 4 for each step begun (any reply of that step) before
-  an earlier step of the method had been done well (a best or good reply), less 4 if a
-  solution was offered while emotion was still 70 or more; floor 0; then scaled by the
-  share of the five steps done well (no credit for the order of steps never done well).
-* **Outcome, 25 points**: resolved 25, partial 15, escalated 5, lost or unfinished 0.
-* **Final meters, 10 points**: (100 − emotion) / 20 + trust / 20.
+* **Outcome first**: the ending bounds the score — lost ≤ 40, escalated ≤ 60,
+  partial ≤ 80; only resolved plays reach the top band above 80.
+* **Handling, 0..100**, scaled by the ending's ceiling: method steps 60 (12 per step:
+  excellent 12, done 8.4, weak 3.6, missed 0), order 25, final meters 15, less 10 per
+  harmful reply (up to 3) and 10 per critical error (up to 2).
+* **A harmful reply leaves a mark**: its step is weak (0 points) until a later good or
+  best reply of that step repairs it, and a repaired step is *done* at most; a play
+  with an unrepaired harmful reply is held to 80.
+* **Critical errors** — pitfall tags ``overpromise``, ``blame``, ``dismiss`` and
+  ``threaten`` — are listed first in the debrief.
 
-The score keeps one decimal. A better reply never lowers a part and raises the quality
-part, so of two plays that reach the same ending with the same other replies, the better
-one scores higher.
+Nothing is averaged over replies, so a long play earns nothing for its length.
 """
 
 from __future__ import annotations
@@ -27,38 +28,67 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sim.coach.labels import STEP_LABELS, Text
+from sim.coach.scoring import (
+    CRITICAL_PITFALLS,
+    HARMED,
+    HIGH_EMOTION,
+    REPAIRED,
+    SCORING_VERSION,
+    Tally,
+    breakdown,
+    tally_start,
+    tally_step,
+)
 from sim.engine import Session, Turn
 from sim.scenario import STEPS, Choice, Scenario
 from sim.scenario.model import Text as ScenarioText
 
-STEP_POINTS = {"excellent": 8.0, "done": 6.0, "weak": 2.0, "missed": 0.0}
-QUALITY_VALUE = {"best": 1.0, "good": 0.7, "poor": 0.3, "harmful": 0.0}
 QUALITY_RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
+
+# Scoring version 1's weights. The score no longer uses them (see sim.coach.scoring); they
+# stay importable for code that still models the version 1 score while it moves over.
+STEP_POINTS = {"excellent": 8.0, "done": 6.0, "weak": 2.0, "missed": 0.0}
 OUTCOME_POINTS = {"resolved": 25.0, "partial": 15.0, "escalated": 5.0, "lost": 0.0}
 ORDER_PENALTY = 4.0
-HIGH_EMOTION = 70
 
 SCORING_EXPLANATION: Text = {
-    "en": "Method steps 40 (per step: excellent 8, done 6, weak 2, missed 0) · reply "
-          "quality 15 (average of best 1, good 0.7, poor 0.3, harmful 0) · order 10 "
-          "(−4 per step begun before an earlier step was done well, −4 for a solution "
-          "offered while emotion was 70 or more; scaled by the steps done well) · outcome "
-          "25 (resolved 25, partial 15, escalated 5, lost 0) · final meters 10 "
-          "((100 − emotion)/20 + trust/20).",
-    "zh": "方法步骤40分（每步：优秀8、完成6、薄弱2、缺失0）· 回应质量15分（最佳1、不错0.7、"
-          "欠妥0.3、有害0的平均值）· 顺序10分（前一步还没做到位就开始下一步，每次扣4分；"
-          "客户情绪仍在70以上就给方案，扣4分；按做好的步骤比例折算）· 结果25分（圆满化解25、"
-          "部分化解15、事态升级5、客户流失0）· 最终情绪与信任10分（(100−情绪)/20 + 信任/20）。",
+    "en": "Scoring v2. The ending bounds the score: lost at most 40, escalated 60, partial "
+          "80; only a resolved conversation scores above 80. Within that, the score is how "
+          "you handled it (0–100) × the ending's ceiling / 100. Handling: method steps 60 "
+          "(per step: excellent 12, done 8.4, weak 3.6, missed 0) · order 25 (−¼ per step "
+          "begun before an earlier one was done well, −¼ for a solution offered while "
+          "emotion was 70 or more; scaled by the steps done well) · final meters 15 "
+          "(15 × ((100 − emotion) + trust) / 200) · −10 per harmful reply and −10 per "
+          "critical error (promising beyond your authority, blaming, dismissing, "
+          "threatening). A harmful reply makes its step weak; a later good or best reply "
+          "of that step repairs it, but only up to 'done'; left unrepaired, it holds the "
+          "score to 80. Nothing is averaged over replies: a longer conversation earns "
+          "nothing for its length.",
+    "zh": "评分第2版。结局决定上限：客户流失最多40分，事态升级60分，部分化解80分；"
+          "只有圆满化解才能超过80分。在上限之内，得分＝处理分（0–100）×结局上限÷100。"
+          "处理分：方法步骤60分（每步：优秀12、完成8.4、薄弱3.6、缺失0）· 步骤顺序25分"
+          "（前面的步骤还没做到位就开始下一步，每次扣四分之一；客户情绪仍在70以上就给方案，"
+          "扣四分之一；按做好的步骤比例折算）· 最终情绪与信任15分（15×((100−情绪)+信任)÷200）"
+          "· 每个有害回应扣10分，每个严重错误（越权承诺、推卸责任、敷衍打发、威胁客户）扣10分。"
+          "有害回应会让所属步骤变为薄弱；之后在同一步骤给出不错或最佳的回应可以补救，"
+          "但最多算“完成”；没有补救的话，总分最多80分。不按回应次数取平均：对话拖得再长也不加分。",
 }
 
 
 @dataclass(frozen=True)
 class StepResult:
-    """How one method step went: its status and the turns that attempted it."""
+    """How one method step went: its status and the turns that attempted it.
+
+    ``harmed`` is True when a harmful reply of the step is left unrepaired (the status
+    is then ``weak``), ``repaired`` when a later good or best reply repaired one (the
+    status is then ``done`` at most).
+    """
 
     step: str
     status: str
     turns: tuple[int, ...]
+    harmed: bool = False
+    repaired: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +109,11 @@ class PitfallNote:
     node: str
     reply: ScenarioText
     why: ScenarioText | None
+
+    @property
+    def critical(self) -> bool:
+        """True for the critical errors the method names (see :data:`CRITICAL_PITFALLS`)."""
+        return self.pitfall in CRITICAL_PITFALLS
 
 
 @dataclass(frozen=True)
@@ -148,6 +183,13 @@ class Debrief:
     finished: bool
     stuck: bool = False
     scoring: Text = field(default_factory=lambda: dict(SCORING_EXPLANATION))
+    scoring_version: int = SCORING_VERSION
+
+    @property
+    def critical_errors(self) -> tuple[PitfallNote, ...]:
+        """The pitfalls that are critical errors, in turn order (the debrief shows them
+        first)."""
+        return tuple(p for p in self.pitfalls if p.critical)
 
     @property
     def missed(self) -> tuple[TurnReview, ...]:
@@ -172,10 +214,16 @@ class Debrief:
             "finished": self.finished,
             "steps": {k: {"status": s.status, "turns": list(s.turns)}
                       for k, s in self.steps.items()},
+            "harmed_steps": [k for k, s in self.steps.items() if s.harmed],
+            "repaired_steps": [k for k, s in self.steps.items() if s.repaired],
             "order_problems": [{"turn": o.turn, "kind": o.kind, "message": o.message}
                                for o in self.order_problems],
             "pitfalls": [{"turn": p.turn, "pitfall": p.pitfall, "node": p.node,
-                          "reply": p.reply, "why": p.why} for p in self.pitfalls],
+                          "reply": p.reply, "why": p.why, "critical": p.critical}
+                         for p in self.pitfalls],
+            "critical_errors": [{"turn": p.turn, "pitfall": p.pitfall, "node": p.node,
+                                 "reply": p.reply, "why": p.why}
+                                for p in self.critical_errors],
             "missed": [{"turn": t.number, "node": t.node, "reply": t.reply,
                         "better": asdict(t.better)} for t in self.missed if t.better],
             "facts_learned": list(self.facts_learned),
@@ -183,11 +231,17 @@ class Debrief:
             "score_parts": [{"key": p.key, "label": p.label, "points": p.points,
                              "max": p.maximum} for p in self.parts],
             "scoring": self.scoring,
+            "scoring_version": self.scoring_version,
             "turns": [{"turn": t.number, "node": t.node, "choice": t.choice_id,
                        "reply": t.reply, "step": t.step, "quality": t.quality,
                        "pitfall": t.pitfall, "emotion": t.emotion, "trust": t.trust,
                        "learned": list(t.learned)} for t in self.turns],
         }
+
+
+def _points(value: float) -> float:
+    """One decimal, and never a negative zero."""
+    return round(value, 1) + 0.0
 
 
 def _clamp(value: int) -> int:
@@ -214,20 +268,14 @@ def _better_reply(scenario: Scenario, turn: Turn) -> BetterReply | None:
     )
 
 
-def _step_results(history: list[Turn]) -> dict[str, StepResult]:
+def _step_results(history: list[Turn], tally: Tally) -> dict[str, StepResult]:
+    """Each step's status as the score counted it (from the tally: one place)."""
     results: dict[str, StepResult] = {}
-    for step in STEPS:
-        turns = [t for t in history if t.step == step]
-        qualities = {t.quality for t in turns}
-        if "best" in qualities:
-            status = "excellent"
-        elif "good" in qualities:
-            status = "done"
-        elif turns:
-            status = "weak"
-        else:
-            status = "missed"
-        results[step] = StepResult(step, status, tuple(t.number for t in turns))
+    for i, step in enumerate(STEPS):
+        code = tally.code(i)
+        results[step] = StepResult(step, tally.status(i),
+                                   tuple(t.number for t in history if t.step == step),
+                                   harmed=code == HARMED, repaired=code == REPAIRED)
     return results
 
 
@@ -289,30 +337,24 @@ def assess_history(
     ending = scenario.endings.get(ending_id) if ending_id else None
     outcome = ending.outcome if ending else "unfinished"
 
-    steps = _step_results(history)
+    tally = tally_start(scenario)
+    for t in history:
+        tally = tally_step(scenario, tally, t.node, t.index, t.emotion_before, t.emotion,
+                           t.trust_before, t.trust)
+    steps = _step_results(history, tally)
     problems = _order_problems(history)
-    order_count = sum(1 for p in problems if p.kind == "order")
-    premature = any(p.kind == "premature_solution" for p in problems)
-    solid = sum(1 for s in steps.values() if s.status in ("excellent", "done"))
-
-    step_pts = sum(STEP_POINTS[s.status] for s in steps.values())
-    quality_pts = (15.0 * sum(QUALITY_VALUE[t.quality] for t in history) / len(history)
-                   if history else 0.0)
-    order_pts = max(0.0, 10.0 - ORDER_PENALTY * order_count
-                    - (ORDER_PENALTY if premature else 0.0)) * solid / len(STEPS)
-    outcome_pts = OUTCOME_POINTS.get(outcome, 0.0)
-    meter_pts = (100 - emotion) / 20 + trust / 20
+    b = breakdown(tally, outcome, emotion, trust)
     parts = (
-        ScorePart("steps", {"en": "Method steps", "zh": "方法步骤"}, round(step_pts, 1), 40),
-        ScorePart("quality", {"en": "Reply quality", "zh": "回应质量"}, round(quality_pts, 1), 15),
-        ScorePart("order", {"en": "Order", "zh": "步骤顺序"}, round(order_pts, 1), 10),
-        ScorePart("outcome", {"en": "Outcome", "zh": "结果"}, round(outcome_pts, 1), 25),
+        ScorePart("steps", {"en": "Method steps", "zh": "方法步骤"}, _points(b.steps), 60),
+        ScorePart("order", {"en": "Order", "zh": "步骤顺序"}, _points(b.order), 25),
         ScorePart("meters", {"en": "Final emotion and trust", "zh": "最终情绪与信任"},
-                  round(meter_pts, 1), 10),
+                  _points(b.meters), 15),
+        ScorePart("mistakes", {"en": "Harmful replies and critical errors",
+                               "zh": "有害回应与严重错误"}, _points(b.mistakes), 0),
+        ScorePart("outcome", {"en": f"Bound by the ending (at most {b.ceiling:g})",
+                              "zh": f"结局上限（最多{b.ceiling:g}分）"}, _points(b.bound), 0),
     )
-    # One decimal, not a whole number: rounding to integers could erase the 0.9 points a
-    # single better reply earns in a long conversation.
-    score = round(step_pts + quality_pts + order_pts + outcome_pts + meter_pts, 1)
+    score = b.score
 
     reviews: list[TurnReview] = []
     pitfalls: list[PitfallNote] = []
@@ -332,7 +374,7 @@ def assess_history(
     learned = [f for t in history for f in t.learned]
     return Debrief(
         scenario_id=scenario.id, ending_id=ending_id if ending else None, outcome=outcome,
-        score=max(0.0, min(100.0, score)), emotion=emotion, trust=trust,
+        score=score, emotion=emotion, trust=trust,
         start_emotion=start_emotion, start_trust=start_trust, steps=steps,
         order_problems=tuple(problems), pitfalls=tuple(pitfalls), turns=tuple(reviews),
         facts_learned=tuple(learned),

@@ -63,7 +63,11 @@ PITFALL_LABELS: dict[str, Text] = {
     "dismiss": {"en": "dismissing", "zh": "敷衍打发"},
     "sidetrack": {"en": "side-tracking", "zh": "节外生枝"},
     "stonewall": {"en": "stonewalling", "zh": "推诿搪塞"},
+    "threaten": {"en": "threatening", "zh": "威胁客户"},
 }
+
+#: a heading for the critical errors the method names, listed first in the debrief
+CRITICAL_LABEL: Text = {"en": "Critical errors", "zh": "严重错误"}
 
 OUTCOME_LABELS: dict[str, Text] = {
     "resolved": {"en": "Resolved", "zh": "圆满化解"},

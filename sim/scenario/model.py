@@ -31,13 +31,15 @@ from sim.scenario.conditions import Condition, ConditionSyntaxError, parse_condi
 FORMAT_VERSION = 1
 STEPS = ("listen", "apologize", "clarify", "solve", "commit")
 QUALITIES = ("best", "good", "poor", "harmful")
-PITFALLS = ("argue", "excuse", "blame", "overpromise", "dismiss", "sidetrack", "stonewall")
+PITFALLS = ("argue", "excuse", "blame", "overpromise", "dismiss", "sidetrack", "stonewall",
+            "threaten")
 OUTCOMES = ("resolved", "partial", "escalated", "lost")
 STATUSES = ("excellent", "done", "weak", "missed")
 
 Step = Literal["listen", "apologize", "clarify", "solve", "commit"]
 Quality = Literal["best", "good", "poor", "harmful"]
-Pitfall = Literal["argue", "excuse", "blame", "overpromise", "dismiss", "sidetrack", "stonewall"]
+Pitfall = Literal["argue", "excuse", "blame", "overpromise", "dismiss", "sidetrack", "stonewall",
+                  "threaten"]
 Outcome = Literal["resolved", "partial", "escalated", "lost"]
 Status = Literal["excellent", "done", "weak", "missed"]
 
