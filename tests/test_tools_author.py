@@ -82,7 +82,8 @@ def test_new_writes_a_scenario_that_validates_tests_and_plays(
     assert main(["validate", str(out)]) == 0
     assert "warning" not in capsys.readouterr().out.replace("skips-step", "")
     assert main(["test", str(out)]) == 0
-    assert main(["play", str(out), "--choices", "1,1,1,1,1", "--json"]) == 0
+    assert main(["play", str(out), "--choices", "listen,sorry,ask,express,commit",
+                 "--json"]) == 0
     sc = load_scenario(out)
     assert sc.id == "late-parcel"
     first = out.read_text(encoding="utf-8").splitlines()[0]

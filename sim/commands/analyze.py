@@ -31,12 +31,14 @@ def analyze_command(args: argparse.Namespace) -> int:
     """Analyse one scenario; print a report for a trainer, or JSON."""
     from sim.commands import UsageError
     from sim.tools.analyze import analyze
+    from sim.tools.audit import audit
 
     if args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
     scenario = load_or_exit(args.scenario, args)
     result = analyze(scenario, max_turns=args.max_turns)
     data = result.to_json()
+    data["audit"] = audit(scenario, analysis=result).to_json()
     # an incomplete exploration can't prove that something is unreachable
     defects = data["complete"] and bool(
         data["dead_ends"] or data["choices_never_offered"] or any(
@@ -46,6 +48,7 @@ def analyze_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_report(scenario, data, args.lang)
+        print_audit(data["audit"])
     return 1 if defects else 0
 
 
@@ -117,3 +120,48 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
         for c in worth:
             flag = "   ← marked " + c["quality"] if c["quality"] in ("best", "good") else ""
             out(f"  {where}:{c['line']}: {c['node']} / {c['choice']} ({c['quality']}){flag}\n")
+
+
+def print_audit(data: dict) -> None:
+    """The assessment audit as plain text: can the scenario be passed without skill?"""
+    out = sys.stdout.write
+    th = data["thresholds"]
+    out("\nAssessment audit (can it be passed without reading the replies?):\n")
+    for t in data["length"]:
+        mark = "✗ TELL" if t["tell"] else "ok"
+        pos = ", ".join(f"#{k}: {v}" for k, v in t["positions"].items())
+        out(f"  [{t['lang']}] best reply is the longest at {t['best_longest']} of "
+            f"{t['decision_points']} decision points ({t['share']:.0%}; a tell above "
+            f"{th['length_tell_share']:.0%}): {mark}\n"
+            f"       where the best reply sits in the authored order: {pos or '—'}\n")
+    out(f"  Content-blind players (authored order; passing = resolved or score ≥ "
+        f"{th['blind_pass_score']:g}):\n")
+    for b in data["blind_players"]:
+        name = b["player"] + (f" ({b['lang']})" if b["player"] in
+                              ("longest", "shortest", "apology") else "")
+        if b["player"] == "random":
+            counts = ", ".join(f"{o} {n}" for o, n in sorted(b["outcomes"].items()))
+            name = f"random (median of {b['plays']}; {counts})"
+        mark = "✗ PASSES" if b["passes"] else "ok"
+        loop = " (stopped: no ending reached)" if b["looped"] else ""
+        out(f"    {name}: {b['ending'] or 'no ending'} ({b['outcome']}), score "
+            f"{b['score']}{loop}  {mark}\n")
+    high = data["outcome_high"]
+    if high:
+        proved = "" if data["exact"] else " (among the plays found; not proved)"
+        out(f"  Highest score in each outcome{proved}:\n")
+        for outcome, h in sorted(high.items()):
+            band = f" (band ≤ {h['band']:g})" if h["band"] is not None else ""
+            mark = "  ✗ ABOVE ITS BAND" if h["breach"] else ""
+            out(f"    {outcome}: {h['score']} at {h['ending']}{band}{mark}\n")
+    harmful = data["harmful_pays"]
+    if harmful is None:
+        out("  Harmful replies that pay: not worked out (the analysis is not exact)\n")
+    elif not harmful:
+        out("  Harmful replies that pay: none (no harmful reply beats a good one)\n")
+    else:
+        out("  Harmful replies that pay (the rest played the best way):\n")
+        for h in harmful:
+            out(f"    line {h['line']}: {h['node']} / {h['harmful']} can reach "
+                f"{h['harmful_best_score']}, {h['quality']} '{h['good']}' only "
+                f"{h['good_best_score']}\n")

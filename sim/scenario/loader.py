@@ -119,6 +119,7 @@ _CODES = {
     "condition": "condition-syntax",
     "condition_type": "condition-syntax",
     "route": "no-route",
+    "plan": "no-plan",
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
 }
@@ -265,7 +266,7 @@ def _shape_problems(exc: ValidationError, tree: Tree, path: str) -> list[Problem
             message = f"expected {_TYPE_WORDS[kind]}, found {shown}"
             if kind in ("string_type",) and isinstance(value, bool):
                 hint = "quote words like yes/no/on/off, which YAML reads as true/false"
-        elif kind == "route":
+        elif kind in ("route", "plan"):
             message = str(err["msg"])
         else:
             message = str(err["msg"])

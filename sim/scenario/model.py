@@ -175,7 +175,9 @@ class Expect(BaseModel):
 
     model_config = _FROZEN
     ending: Id | None = None
-    outcome: Outcome | None = None
+    outcome: Outcome | Annotated[list[Outcome], Field(min_length=1)] | None = Field(
+        default=None, description="an outcome, or a list of outcomes any of which passes "
+        "(e.g. [lost, escalated, partial])")
     min_score: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
     max_score: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
     emotion: MeterExpectation | None = None
@@ -183,13 +185,34 @@ class Expect(BaseModel):
     steps: dict[Step, Status] = Field(default_factory=dict)
 
 
+Player = Literal["longest", "shortest", "first", "last", "apology", "random"]
+
+
 class PlayTest(BaseModel):
-    """A play-through test: the replies to choose and what must hold at the end."""
+    """A play-through test: the replies to choose (or a content-blind ``player`` that
+    picks them) and what must hold at the end."""
 
     model_config = _FROZEN
     name: NonEmpty
-    choose: list[StrictInt | StrictStr]
+    choose: list[StrictInt | StrictStr] | None = None
+    player: Player | None = Field(
+        default=None, description="instead of 'choose': a content-blind player who always "
+        "gives the longest, shortest, first or last reply, one opening with an apology "
+        "(else the longest), or a random one")
+    lang: LangCode | None = Field(default=None, description="the language whose replies a "
+                                  "'longest', 'shortest' or 'apology' player reads (default en)")
+    seed: StrictInt | None = Field(default=None, description="the 'random' player's seed "
+                                   "(default 0)")
     expect: Expect = Field(default_factory=Expect)
+
+    @model_validator(mode="after")
+    def _one_plan(self) -> PlayTest:
+        if (self.choose is None) == (self.player is None):
+            raise PydanticCustomError(
+                "plan", "a test needs exactly one of 'choose' or 'player'",
+                {"hint": "'choose: [reply ids or numbers]', or 'player: longest' (also "
+                         "shortest, first, last, apology, random)"})
+        return self
 
 
 class Scenario(BaseModel):

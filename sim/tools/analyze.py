@@ -28,7 +28,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.coach.debrief import HIGH_EMOTION, ORDER_PENALTY, OUTCOME_POINTS, STEP_POINTS
+from sim.coach.debrief import ORDER_PENALTY, OUTCOME_POINTS, STEP_POINTS
+from sim.coach.scoring import HIGH_EMOTION
 from sim.engine.statespace import (
     QUALITY_TENTHS,
     STEP_INDEX,
@@ -98,10 +99,23 @@ class Analysis:
     never_offered: list[Move]
     steps_never_offered: list[str]
     never_worth: list[Move] = field(default_factory=list)
+    #: ending → the highest-scoring play found that ends there
+    ending_high: dict[str, Play] = field(default_factory=dict)
+    #: decision points where a harmful reply beats a good one (None: not worked out)
+    harmful_pays: list[Any] | None = None
     #: (lowest, highest) score any play could possibly get, when not exact
     score_bounds: tuple[float, float] | None = None
     #: False when the play-state exploration stopped early (reachability is partial)
     complete: bool = True
+
+    def outcome_high(self) -> dict[str, tuple[float, str, list[str]]]:
+        """Outcome → (highest score, ending, plan) among the plays found per ending."""
+        out: dict[str, tuple[float, str, list[str]]] = {}
+        for ending, play in self.ending_high.items():
+            outcome = self.scenario.endings[ending].outcome
+            if outcome not in out or play.score > out[outcome][0]:
+                out[outcome] = (play.score, ending, play.plan)
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """The analysis as JSON-ready data; ``exact`` says whether scores are exact."""
@@ -262,8 +276,10 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 100_00
     it merges them (and its results become bounds).
     """
     space = explore(scenario, max_turns=max_turns, max_states=max_states)
-    notes: list[str] = []
-    exact = space.complete
+    notes: list[str] = ["the score searches model scoring version 1; the coach now scores "
+                        "version 2, so best, worst and score ranges are real plays, not "
+                        "proved extremes"]
+    exact = False
     if not space.complete:
         notes.append(f"the exploration stopped early (conditions read 'turn' beyond "
                      f"{max_turns} replies, or more than {max_states} play states): "
@@ -293,10 +309,11 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 100_00
         notes.append(f"too many scoring states to keep apart (over {high.budget} per "
                      f"search): best and worst are real plays, and no play can score above "
                      f"{bounds[1]} or below {bounds[0]}; score ranges per ending are bounds")
+    ending_high = {e: high.replay_found(scenario, found)
+                   for e, found in high.ending_found.items()}
     ranges: dict[str, tuple[float, float]] = {
-        e: (low.replay_found(scenario, low.ending_found[e]).score,
-            high.replay_found(scenario, found).score)
-        for e, found in high.ending_found.items()}
+        e: (low.replay_found(scenario, low.ending_found[e]).score, ending_high[e].score)
+        for e in high.ending_found}
 
     # endings: shortest play to each (breadth-first order of the play-state exploration)
     endings: dict[str, Play | None] = {}
@@ -345,9 +362,11 @@ def analyze(scenario: Scenario, *, max_turns: int = 60, max_states: int = 100_00
         steps_never_offered=[s for s in STEPS if s not in steps_offered],
         score_bounds=bounds,
         complete=space.complete,
+        ending_high=ending_high,
     )
     if worth and not cyclic and not high.merged:
         analysis.never_worth = high.never_worth(offered)
+        analysis.harmful_pays = high.harmful if exact else None
     return analysis
 
 
@@ -423,6 +442,8 @@ class _Scoring:
         self.found: tuple[float, int, Key, int] | None = None
         self.ending_found: dict[str, tuple[float, int, Key, int]] = {}
         self._fixed: dict[int, float] = {}
+        #: filled by :meth:`never_worth`: decision points where a harmful reply pays
+        self.harmful: list[Any] = []
         self._adv: dict[tuple[int, int, int, bool], int] = {}
 
     def fixed(self, ss: int) -> float:
@@ -577,6 +598,7 @@ class _Scoring:
         value: dict[Key, dict[int, float]] = {}
         worth: set[Move] = set()
         space = self.space
+        harmful_seen: set[str] = set()
         for m in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[m]
             below = value
@@ -620,6 +642,7 @@ class _Scoring:
                 vals = [(c, max((a + 1.5 * x / n for n, a in lines.items()), default=-1.0))
                         for c, lines in per_choice]
                 top = max(v for _, v in vals)
+                self._note_harmful(node, vals, harmful_seen)
                 worth.update((node, c) for c, v in vals if v >= top - 1e-9)
                 merged: dict[int, float] = {}
                 for _, lines in per_choice:
@@ -627,4 +650,23 @@ class _Scoring:
                         if a > merged.get(n, -1e18):
                             merged[n] = a
                 value[key] = merged
+        self.harmful.sort(key=lambda h: list(self.sc.nodes).index(h.node))
         return sorted(m for m in offered if m not in worth)
+
+    def _note_harmful(self, node: str, vals: list[tuple[int, float]], seen: set[str]) -> None:
+        """Record (once per node) a harmful reply whose best continuation beats that of
+        every good or best reply on offer in the same play state."""
+        if node in seen:
+            return
+        choices = self.sc.nodes[node].choices
+        good = [(c, v) for c, v in vals if choices[c].quality in ("good", "best")]
+        harmful = [(c, v) for c, v in vals if choices[c].quality == "harmful"]
+        if not good or not harmful:
+            return
+        hc, hv = max(harmful, key=lambda cv: cv[1])
+        gc, gv = max(good, key=lambda cv: cv[1])
+        if round(hv, 1) > round(gv, 1):
+            from sim.tools.audit import HarmfulPays
+
+            seen.add(node)
+            self.harmful.append(HarmfulPays(node, hc, gc, round(hv, 1), round(gv, 1)))

@@ -5,6 +5,7 @@
 * ``skips-step``: a resolved ending can be reached without ever taking a method step
   (found by exploring play states; skipped for scenarios too large to explore quickly,
   where ``analyze`` answers the same question).
+* The assessment audit (:mod:`sim.tools.audit`): ``length-tell`` and ``blind-pass``.
 """
 
 from __future__ import annotations
@@ -118,6 +119,14 @@ def skip_step_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
     return out
 
 
+def audit_check_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
+    """The assessment audit's findings that let the scenario be passed without skill
+    (``length-tell``, ``blind-pass``; ``analyze`` adds those that need its exploration)."""
+    from sim.tools.audit import audit, audit_warnings
+
+    return audit_warnings(audit(scenario), lines)
+
+
 def extra_warnings(scenario: Scenario) -> list[Problem]:
     """Content warnings about a valid scenario, located in its file."""
     lines: list[str] = []
@@ -127,4 +136,4 @@ def extra_warnings(scenario: Scenario) -> list[Problem]:
         except OSError:
             lines = []
     return [*font_warnings(scenario, lines), *angry_best_warnings(scenario, lines),
-            *skip_step_warnings(scenario, lines)]
+            *skip_step_warnings(scenario, lines), *audit_check_warnings(scenario, lines)]

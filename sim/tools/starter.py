@@ -43,14 +43,6 @@ nodes:                              # each node: what the customer says, and 1..
   opening:
     say: {{en: "The vase I ordered came smashed! What kind of packing is that?", zh: 我买的花瓶送来就碎了！你们怎么包装的？}}
     choices:
-      - id: listen
-        reply: {{en: "That sounds upsetting. Please tell me what happened.", zh: 这确实让人糟心。您跟我说说是怎么回事？}}
-        step: listen                # listen | apologize | clarify | solve | commit
-        quality: best               # best | good | poor | harmful (default good)
-        effects: {{emotion: -15, trust: 10}}
-        learn: [broken_vase]
-        why: {{en: Letting him describe it first calms him down., zh: 先让他把情况说出来，情绪就会缓和。}}
-        goto: heard
       - id: blame_courier
         reply: {{en: "That's the courier's fault, not ours.", zh: 那是快递的问题，不是我们的。}}
         step: listen
@@ -58,6 +50,14 @@ nodes:                              # each node: what the customer says, and 1..
         pitfall: blame              # argue | excuse | blame | overpromise | dismiss | sidetrack | stonewall
         effects: {{emotion: 30, trust: -20}}
         why: {{en: Blaming someone else makes him angrier., zh: 推卸责任只会让他更生气。}}
+        goto: heard
+      - id: listen
+        reply: {{en: "That sounds upsetting. Please tell me what happened.", zh: 这确实让人糟心。您跟我说说是怎么回事？}}
+        step: listen                # listen | apologize | clarify | solve | commit
+        quality: best               # best | good | poor | harmful (default good)
+        effects: {{emotion: -15, trust: 10}}
+        learn: [broken_vase]
+        why: {{en: Letting him describe it first calms him down., zh: 先让他把情况说出来，情绪就会缓和。}}
         goto: heard
   heard:
     say: {{en: It was a present for my mother. Now I have nothing to give her., zh: 这是送我妈妈的礼物，现在什么都没了。}}
@@ -70,7 +70,7 @@ nodes:                              # each node: what the customer says, and 1..
         set: {{apologized: true}}     # a flag: conditions below can read it
         goto: wish
       - id: policy
-        reply: {{en: You'll need to fill in a claim form and wait 14 days., zh: 您得填一张理赔单，等14天。}}
+        reply: {{en: "You'll need to fill in a claim form, attach photos of the damage and wait 14 days.", zh: 您得先填一张理赔单，附上破损的照片，然后等14个工作日。}}
         step: solve
         quality: poor
         pitfall: stonewall
@@ -89,20 +89,20 @@ nodes:                              # each node: what the customer says, and 1..
   offer:
     say: {{en: "I need it by Sunday. That's her birthday.", zh: 我周日之前要拿到，那天是她生日。}}
     choices:
-      - id: express
-        reply: {{en: "I'll send a new one today by express, free of charge; it arrives Friday.", zh: 我今天就免费给您加急发一个新的，周五能到。}}
-        step: solve
-        quality: best
-        effects: {{emotion: -20, trust: 20}}
-        goto: close
       - id: promise_all
-        reply: {{en: "I'll send two vases and a gift for your mother too!", zh: 我给您寄两个花瓶，再给您妈妈送份礼物！}}
+        reply: {{en: "I'll send you two new vases, a bunch of flowers and a birthday present for your mother too!", zh: 我给您寄两个新花瓶，再送一束花，还给您妈妈准备一份生日礼物！}}
         step: solve
         quality: poor
         pitfall: overpromise
         effects: {{emotion: -10, trust: -10}}
         why: {{en: A promise beyond your authority that nobody will keep., zh: 超出权限的承诺，最后没人能兑现。}}
         goto: unhappy
+      - id: express
+        reply: {{en: "I'll send a new one today by express, free of charge; it arrives Friday.", zh: 我今天就免费给您加急发一个新的，周五能到。}}
+        step: solve
+        quality: best
+        effects: {{emotion: -20, trust: 20}}
+        goto: close
   close:
     say: {{en: Friday. You're sure?, zh: 周五，你确定？}}
     choices:
