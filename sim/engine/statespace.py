@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sim.scenario import STEPS, Choice, Condition, Scenario
@@ -147,11 +147,15 @@ class _Explorer:
                     frozenset(n for n in self.visits if visited & self.visit_bit[n]))
 
     def initial(self, start: str, emotion: int, trust: int,
-                flags: Mapping[str, bool | int], learned: set[str]) -> State:
+                flags: Mapping[str, bool | int], learned: set[str],
+                visited: Iterable[str] = (), turn: int = 0) -> State:
         fl = tuple(flags.get(f, False) for f in self.flags)
         lm = sum(self.fact_bit[f] for f in learned if f in self.fact_bit)
         vm = self.visit_bit.get(start, 0)
-        return (self.index[start], _clamp(emotion), _clamp(trust), fl, lm, vm, 0)
+        for node in visited:
+            vm |= self.visit_bit.get(node, 0)
+        return (self.index[start], _clamp(emotion), _clamp(trust), fl, lm, vm,
+                turn if self.turn_read else 0)
 
     def step(self, state: State, choice: Choice) -> tuple[State | None, str | None, int, int]:
         """Give ``choice`` in ``state``: (next state or None, ending or None, emotion, trust)."""
@@ -200,19 +204,22 @@ class _Explorer:
 def explore(scenario: Scenario, *, start: str | None = None, emotion: int | None = None,
             trust: int | None = None, flags: Mapping[str, bool | int] | None = None,
             learned: set[str] | None = None, max_turns: int = 200,
-            max_states: int = 2_000_000) -> StateSpace:
+            max_states: int = 2_000_000, visited: Iterable[str] = (),
+            turn: int = 0) -> StateSpace:
     """Explore every play state reachable from the start (or a preset state), breadth first.
 
     Breadth first, so the first time an ending is met is by a shortest play. Stops (and
     sets ``complete`` False) past ``max_turns`` when conditions read ``turn``, or past
-    ``max_states`` play states.
+    ``max_states`` play states. ``visited`` (nodes already entered) and ``turn`` (replies
+    already given) complete a preset state, so a play can be explored from the middle of
+    a session exactly as it would go on.
     """
     ex = _Explorer(scenario, max_turns)
     space = StateSpace(scenario, ex.node_ids, max_turns=max_turns, flags=ex.flags)
     first = ex.initial(start or scenario.start,
                        scenario.customer.emotion if emotion is None else emotion,
                        scenario.customer.trust if trust is None else trust,
-                       flags or {}, learned or set())
+                       flags or {}, learned or set(), visited, turn)
     ids: dict[State, int] = {first: 0}
     space.states.append(first)
     space.parent.append((-1, -1))
