@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import Session
-from sim.engine.statespace import StateSpace, explore
+from sim.engine.statespace import StateSpace, explore, find_ending
 from sim.scenario import Scenario, load_scenario
 from tests.conftest import EXAMPLES
 
@@ -52,3 +52,34 @@ def test_explore_from_the_middle_of_a_session(which: int, seed: int, cut: int) -
     assert middle.complete
     assert endings_from(middle, 0) == endings_from(whole, state)
     assert middle.states[0] == whole.states[state]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, 10), seed=st.integers(0, 10_000), cut=st.integers(0, 6))
+def test_find_ending_agrees_with_the_whole_space(which: int, seed: int, cut: int) -> None:
+    pool = scenario_examples()
+    scenario = pool[which % len(pool)]
+    rng = random.Random(seed)
+    s = Session(scenario)
+    while not s.is_over and s.turn < cut:
+        s.choose(rng.randrange(len(s.choices())))
+    if s.is_over:
+        return
+    preset = dict(start=s.node_id, emotion=s.emotion, trust=s.trust, flags=s.flags,
+                  learned=s.learned, visited=s.visits, turn=s.turn)
+    space = explore(scenario, **preset)
+    reachable = endings_from(space, 0)
+    for ending in scenario.endings:
+        search = find_ending(scenario, lambda e, want=ending: e == want, **preset)
+        assert search.found == (ending in reachable)
+        if search.found:  # the path found plays to that ending in the engine
+            replayed = Session(scenario, start=s.node_id, emotion=s.emotion, trust=s.trust,
+                               flags=s.flags, learned=s.learned)
+            replayed.visits.update(s.visits)
+            replayed.turn = s.turn
+            for index in search.path:
+                replayed.choose([o.index for o in replayed.choices()].index(index))
+            assert replayed.ending_id == ending
+    # out of budget: no claim (unless the budget covered every play state)
+    tiny = find_ending(scenario, lambda e: False, max_states=1, **preset)
+    assert tiny.found is (False if len(space.states) == 1 else None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sim.scenario import STEPS, Choice, Condition, Scenario
@@ -339,3 +339,74 @@ def reach_avoiding(space: StateSpace,
                 parent[edge.target] = (sid, edge.choice)
                 queue.append(edge.target)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """The answer of :func:`find_ending`.
+
+    ``found`` is True when an ending that satisfies the goal is reachable (``path`` then
+    gives the choice indices of a play that reaches it, from the preset state), False
+    when the search covered every reachable play state and none is, and None when it ran
+    out of budget (``max_states``) or met the ``max_turns`` limit first: no claim.
+    """
+
+    found: bool | None
+    path: tuple[int, ...]
+    states: int
+
+
+def find_ending(scenario: Scenario, goal: Callable[[str], bool], *, start: str | None = None,
+                emotion: int | None = None, trust: int | None = None,
+                flags: Mapping[str, bool | int] | None = None, learned: set[str] | None = None,
+                visited: Iterable[str] = (), turn: int = 0, max_turns: int = 200,
+                max_states: int = 50_000,
+                prefer: Callable[[Choice], float] | None = None) -> Search:
+    """Is an ending ``goal(ending_id)`` accepts reachable from the (preset) state?
+
+    Depth first, each play state once, trying the replies ``prefer`` ranks highest first
+    (authored order among equals), so a search for a good ending along good replies
+    stops early; proving that none is reachable visits every reachable play state.
+    """
+    ex = _Explorer(scenario, max_turns)
+    first = ex.initial(start or scenario.start,
+                       scenario.customer.emotion if emotion is None else emotion,
+                       scenario.customer.trust if trust is None else trust,
+                       flags or {}, learned or set(), visited, turn)
+    rank = prefer or (lambda c: 0.0)
+    order = [sorted(range(len(node.choices)), key=lambda i, n=node: -rank(n.choices[i]))
+             for node in ex.nodes]
+    seen = {first}
+    # each entry: (state, its replies on offer in preference order, next one to try)
+    stack: list[tuple[State, list[int], int]] = []
+    path: list[int] = []
+    cut = False
+
+    def push(state: State) -> None:
+        offered = set(ex.offered(state))
+        stack.append((state, [i for i in order[state[0]] if i in offered], 0))
+
+    push(first)
+    while stack:
+        state, replies, k = stack[-1]
+        if k >= len(replies) or (ex.turn_read and state[6] >= max_turns):
+            cut = cut or (k < len(replies))
+            stack.pop()
+            if path:
+                path.pop()
+            continue
+        stack[-1] = (state, replies, k + 1)
+        choice = replies[k]
+        nxt, ending, _, _ = ex.step(state, ex.nodes[state[0]].choices[choice])
+        if nxt is None:
+            if ending is not None and goal(ending):
+                return Search(True, (*path, choice), len(seen))
+            continue
+        if nxt in seen:
+            continue
+        if len(seen) >= max_states:
+            return Search(None, (), len(seen))
+        seen.add(nxt)
+        path.append(choice)
+        push(nxt)
+    return Search(None if cut else False, (), len(seen))
