@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.coach import assess
 from sim.engine import Session
 from sim.engine.statespace import StateSpace, explore, find_ending
 from sim.scenario import Scenario, load_scenario
 from tests.conftest import EXAMPLES
+from tests.test_scoring import GENERATED
 
 
 def endings_from(space: StateSpace, root: int) -> set[str]:
@@ -83,3 +86,104 @@ def test_find_ending_agrees_with_the_whole_space(which: int, seed: int, cut: int
     # out of budget: no claim (unless the budget covered every play state)
     tiny = find_ending(scenario, lambda e: False, max_states=1, **preset)
     assert tiny.found is (False if len(space.states) == 1 else None)
+
+
+RANKS = ("lost", "escalated", "partial", "resolved")
+
+
+def best_by_brute_force(scenario: Scenario, history) -> list[int]:
+    """The best outcome rank reachable before the first turn and after each turn, from the
+    whole play-state graph."""
+    space = explore(scenario)
+    best: dict[int, int] = {}
+
+    def rank_from(state: int) -> int:
+        if state not in best:
+            seen, stack, top = {state}, [state], -1
+            while stack:
+                for edge in space.edges[stack.pop()]:
+                    if edge.target < 0:
+                        top = max(top, RANKS.index(scenario.endings[edge.ending].outcome))
+                    elif edge.target not in seen:
+                        seen.add(edge.target)
+                        stack.append(edge.target)
+            best[state] = top
+        return best[state]
+
+    out, state = [rank_from(0)], 0
+    for t in history:
+        (edge,) = [e for e in space.edges[state] if e.choice == t.index]
+        if edge.target < 0:
+            out.append(RANKS.index(scenario.endings[edge.ending].outcome))
+        else:
+            state = edge.target
+            out.append(rank_from(state))
+    return out
+
+
+def pool() -> list[Scenario]:
+    return scenario_examples() + GENERATED
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, 20), seed=st.integers(0, 100_000))
+def test_turning_point_matches_brute_force(which: int, seed: int) -> None:
+    from sim.coach.turning import turning_point
+
+    scenarios = pool()
+    scenario = scenarios[which % len(scenarios)]
+    rng = random.Random(seed)
+    s = Session(scenario)
+    while not s.is_over and s.turn < 40:
+        s.choose(rng.randrange(len(s.choices())))
+    ranks = best_by_brute_force(scenario, s.history)
+    drop = next((k for k in range(1, len(ranks)) if ranks[k] < ranks[k - 1]), None)
+    tp = turning_point(scenario, s.history)
+    if drop is None:
+        assert tp is None
+        return
+    assert tp is not None, ranks  # small scenarios: always within budget
+    assert tp.turn == drop and tp.lost_outcome == RANKS[ranks[drop - 1]]
+    assert tp.left_outcome == (RANKS[ranks[drop]] if ranks[drop] >= 0 else None)
+    # the reply named keeps the lost outcome open: replay it and check with the whole graph
+    turn = s.history[drop - 1]
+    assert tp.better_index in turn.offered and tp.better_index != turn.index
+    alt = Session(scenario)
+    for t in s.history[:drop - 1]:
+        alt.choose([o.index for o in alt.choices()].index(t.index))
+    alt.choose([o.index for o in alt.choices()].index(tp.better_index))
+    assert best_by_brute_force(scenario, alt.history)[-1] == ranks[drop - 1]
+
+
+def best_from_start(scenario: Scenario) -> int:
+    for rank in range(len(RANKS) - 1, -1, -1):
+        if find_ending(scenario, lambda e, r=rank: RANKS.index(
+                scenario.endings[e].outcome) >= r, max_states=3_000_000).found:
+            return rank
+    return -1
+
+
+def every_scenario() -> list[Scenario]:
+    from tests.test_scoring import SHIPPED
+    return SHIPPED
+
+
+@pytest.mark.parametrize("scenario", every_scenario(), ids=lambda sc: sc.id)
+def test_turning_point_in_every_non_best_debrief(scenario: Scenario) -> None:
+    best = best_from_start(scenario)
+    rng = random.Random(7)
+    shown = 0
+    for _ in range(30):
+        s = Session(scenario)
+        while not s.is_over and s.turn < 60:
+            s.choose(rng.randrange(len(s.choices())))
+        if s.ending is None:
+            continue
+        d = assess(s)
+        if RANKS.index(s.ending.outcome) < best:
+            assert d.turning_point is not None, (scenario.id, [t.key for t in s.history])
+            assert d.to_json()["turning_point"]["lost_outcome"] in RANKS
+            shown += 1
+        else:
+            assert d.turning_point is None
+    assert shown or best == 0

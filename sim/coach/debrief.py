@@ -24,6 +24,7 @@ Nothing is averaged over replies, so a long play earns nothing for its length.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ from sim.coach.scoring import (
     tally_start,
     tally_step,
 )
+from sim.coach.turning import TurningPoint, turning_point
 from sim.engine import Session, Turn
 from sim.scenario import STEPS, Choice, Scenario
 from sim.scenario.model import Text as ScenarioText
@@ -184,6 +186,9 @@ class Debrief:
     stuck: bool = False
     scoring: Text = field(default_factory=lambda: dict(SCORING_EXPLANATION))
     scoring_version: int = SCORING_VERSION
+    #: the turn after which the best ending still reachable got worse (None: it never
+    #: did, or the search ran out of budget — see :mod:`sim.coach.turning`)
+    turning_point: TurningPoint | None = None
 
     @property
     def critical_errors(self) -> tuple[PitfallNote, ...]:
@@ -232,6 +237,7 @@ class Debrief:
                              "max": p.maximum} for p in self.parts],
             "scoring": self.scoring,
             "scoring_version": self.scoring_version,
+            "turning_point": self.turning_point.to_json() if self.turning_point else None,
             "turns": [{"turn": t.number, "node": t.node, "choice": t.choice_id,
                        "reply": t.reply, "step": t.step, "quality": t.quality,
                        "pitfall": t.pitfall, "emotion": t.emotion, "trust": t.trust,
@@ -327,8 +333,15 @@ def assess_history(
     start_trust: int | None = None,
     *,
     stuck: bool = False,
+    preset: Mapping[str, Any] | None = None,
+    turning: bool = True,
 ) -> Debrief:
-    """Assess a history of turns that ended at ``ending_id`` (None: unfinished)."""
+    """Assess a history of turns that ended at ``ending_id`` (None: unfinished).
+
+    ``preset`` is the session's starting state as :class:`~sim.engine.Session` takes it
+    (default: the scenario's start and the given meters), used to find the turning
+    point; ``turning`` False skips that search (callers that only need the score).
+    """
     history = list(history)
     start_emotion = scenario.customer.emotion if start_emotion is None else start_emotion
     start_trust = scenario.customer.trust if start_trust is None else start_trust
@@ -380,10 +393,18 @@ def assess_history(
         facts_learned=tuple(learned),
         facts_missed=tuple(f for f in scenario.facts if f not in learned),
         parts=parts, finished=ending is not None, stuck=stuck,
+        turning_point=turning_point(scenario, history, {
+            "emotion": start_emotion, "trust": start_trust, **(preset or {})})
+        if turning else None,
     )
 
 
 def assess(session: Session) -> Debrief:
     """Assess a session, finished or not (an unfinished one has outcome 'unfinished')."""
+    preset = {"start": session.start_node, "emotion": session.start_emotion,
+              "trust": session.start_trust,
+              "flags": getattr(session, "start_flags", None) or {},
+              "learned": getattr(session, "start_learned", None) or set()}
     return assess_history(session.scenario, session.history, session.ending_id,
-                          session.start_emotion, session.start_trust, stuck=session.is_stuck)
+                          session.start_emotion, session.start_trust, stuck=session.is_stuck,
+                          preset=preset)
