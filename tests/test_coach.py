@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.coach import assess
+from sim.console import Printer, print_debrief
 from sim.engine import Session, replay
-from sim.scenario import check_bytes, load_scenario
+from sim.scenario import check_bytes, load_scenario, text_of
+from tests.test_scoring import GENERATED, SHIPPED
 
 
 def test_model_answer(example_path) -> None:
@@ -149,3 +153,46 @@ def test_a_better_reply_never_scores_lower(steps: list[str], data: st.DataObject
                                                    for s in improved.steps.values()]
     if counts and worse.score > 0:  # (at 0, the mistakes already took everything)
         assert improved.score > worse.score, (plan, better, worse.score, improved.score)
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 100_000), which=st.integers(0, 10))
+def test_step_rows_tell_the_truth(seed: int, which: int) -> None:
+    pool = SHIPPED + GENERATED
+    scenario = pool[which % len(pool)]
+    rng = random.Random(seed)
+    s = Session(scenario)
+    while not s.is_over and s.turn < 40:
+        s.choose(rng.randrange(len(s.choices())))
+    d = assess(s)
+    rank = {q: i for i, q in enumerate(reversed(QUALITIES))}
+    by_number = {t.number: t for t in s.history}
+    for step, row in d.steps.items():
+        assert row.turns == tuple(t.number for t in s.history if t.step == step)
+        same_step_better = [
+            (t.number, i) for t in s.history if t.step == step for i in t.offered
+            if scenario.nodes[t.node].choices[i].step == step
+            and rank[scenario.nodes[t.node].choices[i].quality] > rank[t.quality]]
+        if row.better is None:
+            assert not same_step_better
+            continue
+        turn = by_number[row.better_turn]
+        assert row.better.index in turn.offered and turn.step == step
+        assert rank[row.better.quality] > rank[turn.quality]
+        if row.better_same_step:
+            assert row.better.step == step
+        else:  # said plainly: none of this step was on offer, this one is of another step
+            assert not same_step_better and row.better.step != step
+
+
+def test_terminal_step_rows_quote_every_reply(example_path) -> None:
+    scenario = load_scenario(example_path)
+    session = replay(scenario, ["refund_now", 1, 1, 2, 1])
+    d = assess(session)
+    out = io.StringIO()
+    print_debrief(d, scenario, Printer(out, "en"))
+    text = out.getvalue()
+    rows = text.split("== The five steps ==")[1].split("==")[0]
+    assert len(d.steps["solve"].turns) == 2  # both replies of the step are quoted
+    for n in d.steps["solve"].turns:
+        assert text_of(d.turns[n - 1].reply, "en")[:20] in rows

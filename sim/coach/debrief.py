@@ -83,7 +83,10 @@ class StepResult:
 
     ``harmed`` is True when a harmful reply of the step is left unrepaired (the status
     is then ``weak``), ``repaired`` when a later good or best reply repaired one (the
-    status is then ``done`` at most).
+    status is then ``done`` at most). ``better`` is the reply of this step, on offer at
+    one of its turns (``better_turn``), that beats the reply given there the most; when
+    none of this step was on offer, it is the better reply of another step at one of its
+    turns and ``better_same_step`` is False (the row then says "at that turn").
     """
 
     step: str
@@ -91,6 +94,9 @@ class StepResult:
     turns: tuple[int, ...]
     harmed: bool = False
     repaired: bool = False
+    better: BetterReply | None = None
+    better_turn: int | None = None
+    better_same_step: bool = True
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,9 @@ class Debrief:
             "finished": self.finished,
             "steps": {k: {"status": s.status, "turns": list(s.turns)}
                       for k, s in self.steps.items()},
+            "step_better": {k: {"turn": s.better_turn, "same_step": s.better_same_step,
+                                "better": asdict(s.better)}
+                            for k, s in self.steps.items() if s.better is not None},
             "harmed_steps": [k for k, s in self.steps.items() if s.harmed],
             "repaired_steps": [k for k, s in self.steps.items() if s.repaired],
             "order_problems": [{"turn": o.turn, "kind": o.kind, "message": o.message}
@@ -266,22 +275,53 @@ def _better_reply(scenario: Scenario, turn: Turn) -> BetterReply | None:
     best = max(turn.offered, key=lambda i: (*merit(i), -i))
     if QUALITY_RANK[node.choices[best].quality] <= chosen_rank:
         return None
-    c: Choice = node.choices[best]
+    return _as_better(scenario, turn, best)
+
+
+def _as_better(scenario: Scenario, turn: Turn, index: int) -> BetterReply:
+    c: Choice = scenario.nodes[turn.node].choices[index]
     return BetterReply(
-        index=best, choice_id=c.id, reply=c.reply, quality=c.quality, step=c.step, why=c.why,
+        index=index, choice_id=c.id, reply=c.reply, quality=c.quality, step=c.step, why=c.why,
         emotion_delta=_clamp(turn.emotion_before + c.effects.emotion) - turn.emotion_before,
         trust_delta=_clamp(turn.trust_before + c.effects.trust) - turn.trust_before,
     )
 
 
-def _step_results(history: list[Turn], tally: Tally) -> dict[str, StepResult]:
-    """Each step's status as the score counted it (from the tally: one place)."""
+def _step_better(scenario: Scenario, turns: list[Turn]
+                 ) -> tuple[BetterReply | None, int | None, bool]:
+    """The better reply a step row offers: (reply, its turn, whether of the same step)."""
+    found: tuple[tuple[int, int, int], Turn, int] | None = None
+    for t in turns:
+        node = scenario.nodes[t.node]
+        for i in t.offered:
+            c = node.choices[i]
+            gain = QUALITY_RANK[c.quality] - QUALITY_RANK[t.quality]
+            if c.step != t.step or gain <= 0:
+                continue
+            merit = (gain, c.effects.trust - c.effects.emotion, -t.number)
+            if found is None or merit > found[0]:
+                found = (merit, t, i)
+    if found is not None:
+        return _as_better(scenario, found[1], found[2]), found[1].number, True
+    for t in turns:
+        other = _better_reply(scenario, t)
+        if other is not None:
+            return other, t.number, False
+    return None, None, True
+
+
+def _step_results(scenario: Scenario, history: list[Turn], tally: Tally
+                  ) -> dict[str, StepResult]:
+    """Each step's status as the score counted it (from the tally: one place), and the
+    better reply its row offers."""
     results: dict[str, StepResult] = {}
     for i, step in enumerate(STEPS):
         code = tally.code(i)
-        results[step] = StepResult(step, tally.status(i),
-                                   tuple(t.number for t in history if t.step == step),
-                                   harmed=code == HARMED, repaired=code == REPAIRED)
+        turns = [t for t in history if t.step == step]
+        better, at, same = _step_better(scenario, turns)
+        results[step] = StepResult(step, tally.status(i), tuple(t.number for t in turns),
+                                   harmed=code == HARMED, repaired=code == REPAIRED,
+                                   better=better, better_turn=at, better_same_step=same)
     return results
 
 
@@ -354,7 +394,7 @@ def assess_history(
     for t in history:
         tally = tally_step(scenario, tally, t.node, t.index, t.emotion_before, t.emotion,
                            t.trust_before, t.trust)
-    steps = _step_results(history, tally)
+    steps = _step_results(scenario, history, tally)
     problems = _order_problems(history)
     b = breakdown(tally, outcome, emotion, trust)
     parts = (

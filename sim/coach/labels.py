@@ -83,3 +83,17 @@ STATUS_LABELS: dict[str, Text] = {
     "weak": {"en": "weak", "zh": "薄弱"},
     "missed": {"en": "missed", "zh": "缺失"},
 }
+
+#: the step rows' notes (format with ``n``, the turn)
+STEP_ROW_LABELS: dict[str, Text] = {
+    "better_of_step": {"en": "Better for this step (turn {n})",
+                       "zh": "这一步更好的说法（第{n}轮）"},
+    "at_that_turn": {"en": "No better reply of this step was on offer; at that turn (turn {n}) "
+                           "a reply of another step would have been better",
+                     "zh": "这一步没有更好的选项；但在那一轮（第{n}轮），另一个步骤的回答会更好"},
+}
+
+#: the turning point's heading
+TURNING_LABEL: Text = {"en": "Turning point", "zh": "转折点"}
+#: before the reply that would have kept the better ending open
+KEPT_OPEN_LABEL: Text = {"en": "This would have kept it open", "zh": "这样说本可以保住机会"}

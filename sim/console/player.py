@@ -18,6 +18,7 @@ from sim.coach import (
     STEP_LABELS,
     Debrief,
 )
+from sim.coach.labels import CRITICAL_LABEL, KEPT_OPEN_LABEL, STEP_ROW_LABELS, TURNING_LABEL
 from sim.console.strings import tr
 from sim.console.termtext import wrap
 from sim.engine import ChoiceError, Session, Turn
@@ -193,9 +194,17 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     p.line(f"{tr('outcome', lang)}: {p.t(OUTCOME_LABELS[d.outcome])}    "
            f"{tr('score', lang)}: {d.score:g}/100    {tr('emotion', lang)} {d.emotion}  "
            f"{tr('trust', lang)} {d.trust}")
-    parts = " · ".join(f"{p.t(part.label)} {part.points:g}/{part.maximum}" for part in d.parts)
+    # a part without a maximum only takes points away (mistakes, the ending's bound)
+    parts = " · ".join(f"{p.t(part.label)} {part.points:g}"
+                       + (f"/{part.maximum}" if part.maximum else "") for part in d.parts)
     p.line("  " + parts, "  ")
     p.line(f"  {tr('how_scored', lang)}: {p.t(d.scoring)}", "    ")
+    if d.turning_point is not None:
+        tp = d.turning_point
+        p.rule(p.t(TURNING_LABEL))
+        p.line(p.t(tp.message), "  ")
+        p.line(f"  {tr('you_said', lang)}: {quoted(p.t(tp.reply))}", "    ")
+        p.line(f"  {p.t(KEPT_OPEN_LABEL)}: {quoted(p.t(tp.better_reply))}", "    ")
 
     p.rule(tr("steps", lang))
     for i, step in enumerate(STEPS, start=1):
@@ -208,13 +217,27 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
                 p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}: "
                        f"{quoted(p.t(review.reply))} [{p.t(QUALITY_LABELS[review.quality])}]",
                        "     ")
+        if result.better is not None:
+            note = STEP_ROW_LABELS["better_of_step" if result.better_same_step
+                                   else "at_that_turn"]
+            p.line(f"   {p.t(note).format(n=result.better_turn)}: "
+                   f"{quoted(p.t(result.better.reply))}", "     ")
     if d.order_problems:
         p.rule(tr("order", lang))
         for problem in d.order_problems:
             p.line(f"- {p.t(problem.message)}", "  ")
-    if d.pitfalls:
+    critical = d.critical_errors
+    if critical:  # the errors the method calls critical come first
+        p.rule(p.t(CRITICAL_LABEL))
+        for pit in critical:
+            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
+                   f"{quoted(p.t(pit.reply))}", "  ")
+            if pit.why:
+                p.line("    " + p.t(pit.why), "    ")
+    others = [pit for pit in d.pitfalls if not pit.critical]
+    if others:
         p.rule(tr("pitfalls", lang))
-        for pit in d.pitfalls:
+        for pit in others:
             p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
                    f"{quoted(p.t(pit.reply))}", "  ")
             if pit.why:

@@ -134,6 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "p_dismiss": {"en": "dismissing", "zh": "敷衍轻视"},
     "p_sidetrack": {"en": "branching off", "zh": "节外生枝"},
     "p_stonewall": {"en": "stonewalling", "zh": "推诿搪塞"},
+    "p_threaten": {"en": "threatening", "zh": "威胁客户"},
     "o_resolved": {"en": "Resolved", "zh": "圆满解决"},
     "o_partial": {"en": "Partly resolved", "zh": "部分解决"},
     "o_escalated": {"en": "Escalated", "zh": "投诉升级"},

@@ -8,6 +8,7 @@ from typing import Any
 import pygame
 
 from sim.coach import STEP_ADVICE, assess
+from sim.coach.labels import CRITICAL_LABEL, KEPT_OPEN_LABEL, STEP_ROW_LABELS, TURNING_LABEL
 from sim.scenario import STEPS
 from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, Table
@@ -15,8 +16,6 @@ from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scenes.docscene import DocScene
 from sim.ui.widgets import Button, chip, place_right_to_left
-
-RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
 
 
 def signed(n: int) -> str:
@@ -65,26 +64,38 @@ class DebriefScene(DocScene):
                            theme.INK_SOFT))
         # Score parts.
         blocks += [Spacer(0.5), Heading(t("how_scored"), "h3")]
-        rows = [[Cell(self.tx(p.label)), Cell(t("points", points=_num(p.points), max=p.maximum),
-                                              bold=True)] for p in d.parts]
+        # a part without a maximum only takes points away (mistakes, the ending's bound)
+        rows = [[Cell(self.tx(p.label)),
+                 Cell(t("points", points=_num(p.points), max=p.maximum) if p.maximum
+                      else _num(p.points), bold=True)] for p in d.parts]
         rows.append([Cell(t("score"), bold=True), Cell(t("points", points=_num(d.score), max=100),
                                                        theme.ACCENT_DARK, bold=True)])
         blocks.append(Table([], [3, 1], rows))
         blocks.append(Para(self.tx(d.scoring), "tiny", theme.INK_SOFT))
+        if d.turning_point is not None:
+            tp = d.turning_point
+            blocks += [Spacer(0.5), Heading(self.tx(TURNING_LABEL), "h3"),
+                       Para(self.tx(tp.message), "body", theme.WARN, bold=True),
+                       Para(f"{t('you_said')}: {self.quote(tp.reply)}", "body",
+                            theme.INK_SOFT, indent=14),
+                       Para(f"{self.tx(KEPT_OPEN_LABEL)}: {self.quote(tp.better_reply)}",
+                            "body", theme.GOOD, indent=14)]
         # The five steps.
         blocks += [Spacer(0.5), Heading(t("five_steps"), "h3")]
         turns = {tr.number: tr for tr in d.turns}
         rows = []
         for step in STEPS:
             res = d.steps[step]
-            # Quote the reply that earned the step's status (the best of its turns), and
-            # the better reply that was on offer at that turn, if any.
+            # Quote every reply of the step, and the better reply of that step that was on
+            # offer (or, plainly marked, a better one of another step at that turn).
             mine = [turns[n] for n in res.turns if n in turns]
-            key = max(mine, key=lambda tr: RANK[tr.quality], default=None)
-            yours = [self.quote(key.reply)] if key is not None else []
+            yours = [f"{t('turn_ref', n=tr.number)}: {self.quote(tr.reply)}" for tr in mine]
             better = []
-            if key is not None and key.better is not None:
-                better = [self.quote(key.better.reply)]
+            if res.better is not None:
+                note = STEP_ROW_LABELS["better_of_step" if res.better_same_step
+                                       else "at_that_turn"]
+                better = [f"{self.tx(note).format(n=res.better_turn)}: "
+                          f"{self.quote(res.better.reply)}"]
             if res.status == "missed":
                 better = [self.tx(STEP_ADVICE[step])]
             refs = ", ".join(t("turn_ref", n=n) for n in res.turns) or t("no_turns")
@@ -101,10 +112,21 @@ class DebriefScene(DocScene):
             blocks += [Spacer(0.5), Heading(t("order_title"), "h3")]
             blocks += [Para(self.tx(p.message), "body", theme.WARN) for p in d.order_problems]
         # Pitfalls.
-        blocks += [Spacer(0.5), Heading(t("pitfalls"), "h3")]
+        critical = d.critical_errors
+        if critical:  # the errors the method calls critical come first
+            blocks += [Spacer(0.5), Heading(self.tx(CRITICAL_LABEL), "h3")]
+            for p in critical:
+                head = f"{t('at_turn', n=p.turn)} · {t('p_' + p.pitfall)}"
+                blocks.append(Para(head, "small", theme.WARN, bold=True))
+                blocks.append(Para(self.quote(p.reply), "body", theme.INK, indent=14))
+                if p.why:
+                    blocks.append(Para(self.tx(p.why), "small", theme.INK_SOFT, indent=14))
+        others = [p for p in d.pitfalls if not p.critical]
+        if others or not critical:
+            blocks += [Spacer(0.5), Heading(t("pitfalls"), "h3")]
         if not d.pitfalls:
             blocks.append(Para(t("no_pitfalls"), "body", theme.GOOD))
-        for p in d.pitfalls:
+        for p in others:
             head = f"{t('at_turn', n=p.turn)} · {t('p_' + p.pitfall)}"
             blocks.append(Para(head, "small", theme.WARN, bold=True))
             blocks.append(Para(self.quote(p.reply), "body", theme.INK, indent=14))
