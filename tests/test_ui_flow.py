@@ -52,6 +52,15 @@ def play_plan(d: Driver, plan: list, use_mouse: bool) -> None:
         d.step(3)
 
 
+def settle_turning_point(d: Driver) -> None:
+    """Let the debrief's background search for the turning point finish and show."""
+    thread = d.scene.turning_thread
+    if thread is not None:
+        thread.join(timeout=30)
+        d.step()
+    assert d.scene.turning_thread is None
+
+
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_window_plays_the_first_plan_to_the_debrief(path: Path, tmp_path: Path) -> None:
     scenario = load_scenario(path)
@@ -76,6 +85,7 @@ def test_window_plays_the_first_plan_to_the_debrief(path: Path, tmp_path: Path) 
     d.settle()
     d.key(pygame.K_RETURN)
     assert d.scene.name == "debrief"
+    settle_turning_point(d)
     assert d.scene.debrief.to_json() == expected.to_json()
     exp = scenario.tests[0].expect
     if exp.ending:
@@ -98,6 +108,7 @@ def test_chinese_exam_mode_keys_only(tmp_path: Path, example_path: Path) -> None
     d.settle()
     d.key(pygame.K_RETURN)
     assert d.scene.name == "debrief"
+    settle_turning_point(d)
     assert d.scene.debrief.to_json() == assess(replay(scenario, plan)).to_json()
     d.key(pygame.K_v)
     assert d.scene.name == "review"

@@ -14,6 +14,8 @@ from sim.coach.debrief import (
     TurnReview,
     assess,
     assess_history,
+    session_preset,
+    turning_point_of,
 )
 from sim.coach.labels import (
     OUTCOME_LABELS,
@@ -53,8 +55,10 @@ __all__ = [
     "assess",
     "assess_history",
     "dominates",
+    "session_preset",
     "tally_advance",
     "tally_score",
     "tally_start",
     "tally_step",
+    "turning_point_of",
 ]

@@ -439,12 +439,26 @@ def assess_history(
     )
 
 
-def assess(session: Session) -> Debrief:
-    """Assess a session, finished or not (an unfinished one has outcome 'unfinished')."""
-    preset = {"start": session.start_node, "emotion": session.start_emotion,
-              "trust": session.start_trust,
-              "flags": getattr(session, "start_flags", None) or {},
-              "learned": getattr(session, "start_learned", None) or set()}
+def session_preset(session: Session) -> dict[str, Any]:
+    """The state a session started from, as :class:`~sim.engine.Session` takes it."""
+    return {"start": session.start_node, "emotion": session.start_emotion,
+            "trust": session.start_trust,
+            "flags": dict(getattr(session, "start_flags", None) or {}),
+            "learned": set(getattr(session, "start_learned", None) or ())}
+
+
+def turning_point_of(session: Session) -> TurningPoint | None:
+    """The turning point of a session (see :mod:`sim.coach.turning`); front ends that
+    must not wait run it in the background and show it when it is ready."""
+    return turning_point(session.scenario, session.history, session_preset(session))
+
+
+def assess(session: Session, *, turning: bool = True) -> Debrief:
+    """Assess a session, finished or not (an unfinished one has outcome 'unfinished').
+
+    ``turning`` False leaves the turning point out (its search takes up to a few tenths
+    of a second on a large scenario; see :func:`turning_point_of`).
+    """
     return assess_history(session.scenario, session.history, session.ending_id,
                           session.start_emotion, session.start_trust, stuck=session.is_stuck,
-                          preset=preset)
+                          preset=session_preset(session), turning=turning)

@@ -113,7 +113,8 @@ class Recorder:
         if debrief is None:
             from sim.coach import assess
 
-            debrief = assess(self.session)
+            # the stored result needs no turning point: don't search for one here
+            debrief = assess(self.session, turning=False)
         self.debrief = debrief
         steps = {step: result.status for step, result in debrief.steps.items()}
         try:

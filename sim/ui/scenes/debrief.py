@@ -3,11 +3,13 @@ replies, facts, and the meters over the turns. Replay, review, or back to the me
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from typing import Any
 
 import pygame
 
-from sim.coach import STEP_ADVICE, assess
+from sim.coach import STEP_ADVICE, assess, turning_point_of
 from sim.coach.labels import CRITICAL_LABEL, KEPT_OPEN_LABEL, STEP_ROW_LABELS, TURNING_LABEL
 from sim.scenario import STEPS
 from sim.ui import theme
@@ -35,8 +37,31 @@ class DebriefScene(DocScene):
         self.scenario = entry.scenario
         self.session = session
         self.recorder = recorder
-        self.debrief = getattr(recorder, "debrief", None) or assess(session)
+        self.debrief = getattr(recorder, "debrief", None) or assess(session, turning=False)
         self.coach_mode = app.settings.coach
+        # The turning point's search can take a few tenths of a second on a large
+        # scenario: it runs beside the window, and the page gains it when it is ready.
+        self._turning: list[Any] = []
+        self.turning_thread: threading.Thread | None = None
+        if self.debrief.turning_point is None and session.history:
+            self.turning_thread = threading.Thread(
+                target=lambda: self._turning.append(turning_point_of(session)),
+                name="turning-point", daemon=True)
+            self.turning_thread.start()
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self._turning:
+            found = self._turning.pop()
+            self.turning_thread = None
+            if found is not None:
+                self.debrief = dataclasses.replace(self.debrief, turning_point=found)
+                self._docs.clear()
+                self.app.dirty = True
+
+    def next_wake(self) -> float | None:
+        # look again soon while the turning point is being worked out
+        return 0.05 if self.turning_thread is not None else None
 
     # -- content -----------------------------------------------------------------------------
 
