@@ -317,6 +317,7 @@ def test_export_import_round_trip_without_duplicates(tmp_path: Path):
         add_session(store, score=75, scenario="insurance")
         open_one = add_session(store, finish=False)
         out = tmp_path / "share" / "ana-results.sqlite3"
+        out.parent.mkdir()  # folders are never created on the fly
         assert export_db(store, out) == 3
     with open_store(trainer_db) as trainer:
         add_session(trainer, trainee="ben", score=50)

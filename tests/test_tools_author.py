@@ -78,6 +78,7 @@ def test_graph_png(cake: Path, tmp_path: Path) -> None:
 def test_new_writes_a_scenario_that_validates_tests_and_plays(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "lib" / "late-parcel.yaml"
+    out.parent.mkdir()  # folders are never created on the fly
     assert main(["new", "late-parcel", "--out", str(out)]) == 0
     assert main(["validate", str(out)]) == 0
     assert "warning" not in capsys.readouterr().out.replace("skips-step", "")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.commands import UsageError
+from sim.commands.outputs import output_path
 from sim.commands.play import load_or_exit
 
 
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=FORMATS, default="mermaid")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--force", action="store_true",
+                   help="write even over a scenario, a database or another protected file")
     p.set_defaults(handler=graph_command)
 
 
@@ -33,7 +36,12 @@ def graph_command(args: argparse.Namespace) -> int:
     if args.format == "png" and not args.out:
         raise UsageError("--format png needs --out FILE (a PNG can't be printed)")
     scenario = load_or_exit(args.scenario, args)
-    out = Path(args.out) if args.out else None
+    out = None
+    if args.out is not None:
+        from sim.records.paths import resolve_db_path
+
+        out = output_path(args.out, inputs=[Path(scenario.source_path or args.scenario)],
+                          db=resolve_db_path(args.db), force=args.force)
     if args.format in ("svg", "png"):
         try:
             data = render(to_dot(scenario, args.lang), args.format, out)

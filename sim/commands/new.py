@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 from sim.commands import UsageError, library_of
+from sim.commands.outputs import output_path
+from sim.records.paths import resolve_db_path
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,11 +29,13 @@ def new_command(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[a-z0-9-]+", args.id) or len(args.id) > 64:
         raise UsageError(f"'{args.id}' is not a valid scenario id: use lowercase letters, "
                          "digits and '-', e.g. 'late-parcel'")
-    out = Path(args.out) if args.out else library_of(args) / f"{args.id}.yaml"
+    out = Path(args.out) if args.out is not None else library_of(args) / f"{args.id}.yaml"
     if out.exists() and not args.force:
         raise UsageError(f"{out}: already exists (use --force to overwrite)")
+    # the starter replaces only a scenario (with --force); never records or a folder
+    output_path(str(out), option="--out" if args.out is not None else "the library",
+                db=resolve_db_path(args.db), force=False, allow_scenario=True)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(starter_text(args.id, out), encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None

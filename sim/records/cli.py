@@ -50,6 +50,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="language of the report (default en)")
     r.add_argument("--last", type=int, default=10, metavar="N",
                    help="step mastery over each trainee's last N sessions (default 10)")
+    r.add_argument("--force", action="store_true",
+                   help="write even over a database, a scenario or another protected file")
     r.set_defaults(handler=report)
 
     e = sub.add_parser(
@@ -58,6 +60,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "FILE, for a trainer to 'import'.")
     e.add_argument("--out", metavar="FILE", required=True)
     e.add_argument("--trainee", metavar="NAME", help="only this trainee's sessions")
+    e.add_argument("--force", action="store_true",
+                   help="write even over a scenario or another protected file")
     e.set_defaults(handler=export)
 
     i = sub.add_parser(
@@ -73,12 +77,38 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _open(args: argparse.Namespace, *, create: bool) -> Store:
+def _open(args: argparse.Namespace, *, create: bool, readonly: bool = False) -> Store:
     if getattr(args, "trainee", None) is not None:
         from sim.records.store import normalize_name
 
         args.trainee = normalize_name(args.trainee)  # as names are stored
-    return open_store(getattr(args, "db", None), create=create)
+    return open_store(getattr(args, "db", None), create=create, readonly=readonly)
+
+
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv"}
+
+
+def _output(args: argparse.Namespace, *, may_replace_records: bool = False) -> Path:
+    """The checked ``--out`` (raises UsageError: see ``sim.commands.outputs``)."""
+    from sim.commands.outputs import output_path
+    from sim.records.paths import resolve_db_path
+
+    return output_path(args.out, db=resolve_db_path(getattr(args, "db", None)),
+                       force=args.force, may_replace_records=may_replace_records)
+
+
+def _report_format(out: Path, asked: str | None) -> str:
+    """html or csv: from ``--format``, else the file's suffix; UsageError on a mismatch."""
+    from sim.commands import UsageError
+
+    suffix = out.suffix.lower()
+    implied = _SUFFIX_FORMATS.get(suffix)
+    if suffix and implied is None:
+        raise UsageError(f"{out}: a report is HTML or CSV, not '{suffix}'; name the file "
+                         f".{asked or 'html'} or .csv")
+    if asked is not None and implied is not None and implied != asked:
+        raise UsageError(f"{out}: the name says {implied} but --format says {asked}")
+    return asked or implied or "html"
 
 
 def _bad_counts(args: argparse.Namespace, *names: str) -> str | None:
@@ -153,7 +183,7 @@ def history(args: argparse.Namespace) -> int:
         return _fail(bad)
     try:
         try:
-            store = _open(args, create=False)
+            store = _open(args, create=False, readonly=True)
         except StoreError as exc:
             if exc.kind == "missing":
                 print(f"No sessions recorded yet ({exc.path} does not exist).")
@@ -225,15 +255,19 @@ def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
 
 def report(args: argparse.Namespace) -> int:
     """Write the trainer's report."""
+    from sim.commands import UsageError
     from sim.records.report import write_report
 
-    out = Path(args.out)
-    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "html")
+    try:
+        out = _output(args)
+        fmt = _report_format(out, args.format)
+    except UsageError as exc:
+        return _fail(str(exc))
     library = Path(args.library) if getattr(args, "library", None) else None
     if bad := _bad_counts(args, "last"):
         return _fail(bad)
     try:
-        with _open(args, create=False) as store:
+        with _open(args, create=False, readonly=True) as store:
             data = write_report(store, out, fmt, trainee=args.trainee,
                                 scenario=args.scenario, library=library, lang=args.lang,
                                 last=args.last)
@@ -250,11 +284,16 @@ def report(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write a snapshot of the records to share."""
+    from sim.commands import UsageError
     from sim.records.exchange import export_db
 
     try:
-        with _open(args, create=False) as store:
-            count = export_db(store, args.out, trainee=args.trainee)
+        out = _output(args, may_replace_records=True)
+    except UsageError as exc:
+        return _fail(str(exc))
+    try:
+        with _open(args, create=False, readonly=True) as store:
+            count = export_db(store, out, trainee=args.trainee)
     except StoreError as exc:
         if exc.kind == "missing":
             return _fail(f"{exc.path}: no records database here (use --db PATH)")

@@ -39,7 +39,6 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
     if out.resolve() == store.path.resolve():
         raise StoreError(out, "io", "cannot export a database onto itself")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
         os.close(fd)
     except OSError as exc:
@@ -52,7 +51,11 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
             dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dest.close()
-        with _Store(tmp) as copy:
+        try:
+            copy = _Store(tmp)
+        except StoreError as exc:  # name the user's file, never the temporary copy
+            raise StoreError(out, exc.kind, exc.message) from exc
+        with copy:
             if trainee is not None:
                 with copy.transaction() as conn:
                     conn.execute(
@@ -95,8 +98,10 @@ def import_db(store: Store, source: str | os.PathLike[str]) -> ImportResult:
     from sim.records.store import Store as _Store
 
     source = Path(source)
-    if not source.is_file():
+    if not source.exists():
         raise StoreError(source, "missing", "no such file")
+    if not source.is_file():  # a folder, or a FIFO that would block the copy forever
+        raise StoreError(source, "io", "this is not an ordinary file, so it holds no records")
     if source.resolve() == store.path.resolve():
         raise StoreError(source, "io", "this is the database in use; nothing to import")
     with tempfile.TemporaryDirectory(prefix="defuse-import-") as tmpdir:
@@ -111,35 +116,53 @@ def import_db(store: Store, source: str | os.PathLike[str]) -> ImportResult:
         except OSError as exc:
             raise classify(source, exc) from exc
         try:
-            other = _Store(copy_path, create=False)
-        except StoreError as exc:
+            # read-only: checked (integrity, every row possible) before anything merges
+            other = _Store(copy_path, create=False, readonly=True)
+        except StoreError as exc:  # the imported file is at fault, not the database
             raise StoreError(source, exc.kind, exc.message) from exc
         with other:
-            return _merge(store, other, origin=source.name)
+            return _merge(store, other, origin=source.name, source=source)
 
 
-def _merge(store: Store, other: Store, origin: str) -> ImportResult:
+def _merge(store: Store, other: Store, origin: str, source: Path) -> ImportResult:
+    """Every incoming session in one transaction: all of them, or (on any error) none."""
     result = ImportResult()
-    incoming = other.sessions(newest_first=False)
+    try:
+        incoming = other.sessions(newest_first=False)
+    except StoreError as exc:
+        raise StoreError(source, exc.kind, exc.message) from exc
     with store.transaction() as conn:
-        for info in incoming:
-            result.trainees.add(info.trainee)
-            row = conn.execute(
-                "SELECT id, status, (SELECT count(*) FROM turn WHERE session_id = session.id) "
-                "FROM session WHERE uid = ?", (info.uid,)).fetchone()
-            if row is not None:
-                local = SessionInfo(**{**_as_dict(info), "id": row[0], "status": row[1],
-                                       "turns": row[2]})
-                if not _newer(info, local):
-                    result.unchanged += 1
-                    continue
-                conn.execute("DELETE FROM session WHERE id = ?", (row[0],))
-                result.updated += 1
-            else:
-                result.added += 1
-            _insert(conn, other, info, info.origin or origin)
+        try:
+            _merge_into(conn, other, incoming, origin, result)
+        except sqlite3.IntegrityError as exc:  # the incoming rows clash with each other
+            raise StoreError(source, "corrupt", f"its records can't be merged ({exc}); "
+                             "nothing was imported") from exc
+        except StoreError as exc:  # reading the incoming copy: name the user's file
+            if exc.path == other.path:
+                raise StoreError(source, exc.kind, exc.message) from exc
+            raise
     log.info("imported from %s: %s", origin, result)
     return result
+
+
+def _merge_into(conn: sqlite3.Connection, other: Store, incoming: list[SessionInfo],
+                origin: str, result: ImportResult) -> None:
+    for info in incoming:
+        result.trainees.add(info.trainee)
+        row = conn.execute(
+            "SELECT id, status, (SELECT count(*) FROM turn WHERE session_id = session.id) "
+            "FROM session WHERE uid = ?", (info.uid,)).fetchone()
+        if row is not None:
+            local = SessionInfo(**{**_as_dict(info), "id": row[0], "status": row[1],
+                                   "turns": row[2]})
+            if not _newer(info, local):
+                result.unchanged += 1
+                continue
+            conn.execute("DELETE FROM session WHERE id = ?", (row[0],))
+            result.updated += 1
+        else:
+            result.added += 1
+        _insert(conn, other, info, info.origin or origin)
 
 
 def _as_dict(info: SessionInfo) -> dict[str, object]:
@@ -160,7 +183,9 @@ def _insert(conn: sqlite3.Connection, other: Store, info: SessionInfo, origin: s
         """INSERT INTO session(uid, trainee_id, scenario_id, scenario_hash, scenario_path,
                lang, mode, started_at, ended_at, status, ending, outcome, score, origin)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (info.uid, trainee_id, info.scenario_id, info.scenario_hash, info.scenario_path,
+        # a path on the machine the file came from means nothing here and is never
+        # followed: the scenario is found by its id in the library
+        (info.uid, trainee_id, info.scenario_id, info.scenario_hash, None,
          info.lang, info.mode, info.started_at, info.ended_at, info.status, info.ending,
          info.outcome, info.score, origin),
     ).lastrowid

@@ -160,6 +160,74 @@ def has_tables(conn: sqlite3.Connection) -> bool:
     return bool(row[0])
 
 
+# Each check finds the first row that Defuse could never have written, as
+# (table, what is wrong) with the offending value quoted by SQLite. Files are copied,
+# merged and edited by other programs: a row like these must be refused, not shown.
+_STEP_LIST = ", ".join(f"'{s}'" for s in STEPS)
+_ROW_CHECKS = (
+    ("trainee", "SELECT id, quote(name) FROM trainee WHERE typeof(name) != 'text' "
+                "OR trim(name) = '' LIMIT 1", "the trainee name {1} is not a name"),
+    ("session", "SELECT id, quote(score) FROM session WHERE score IS NOT NULL AND ("
+                "typeof(score) NOT IN ('integer', 'real') OR score < 0 OR score > 100) LIMIT 1",
+     "session {0} has the score {1}, not a number from 0 to 100"),
+    ("session", "SELECT id, quote(outcome) FROM session WHERE outcome IS NOT NULL AND "
+                "outcome NOT IN ('resolved', 'partial', 'escalated', 'lost') LIMIT 1",
+     "session {0} has the outcome {1}, not resolved, partial, escalated or lost"),
+    ("session", "SELECT id, quote(status) FROM session WHERE status IS NULL OR status NOT IN "
+                "('playing', 'finished', 'abandoned') LIMIT 1",
+     "session {0} has the status {1}"),
+    ("session", "SELECT id, quote(uid) FROM session WHERE typeof(uid) != 'text' OR "
+                "typeof(scenario_id) != 'text' OR typeof(started_at) != 'text' OR "
+                "typeof(lang) != 'text' OR typeof(mode) != 'text' OR "
+                "typeof(scenario_hash) != 'text' LIMIT 1",
+     "session {0} lacks its id, scenario, language, mode or start time"),
+    ("session", "SELECT id, quote(scenario_path) FROM session WHERE scenario_path IS NOT NULL "
+                "AND typeof(scenario_path) != 'text' LIMIT 1",
+     "session {0} has the scenario path {1}, which is not a path"),
+    ("session", "SELECT id, quote(trainee_id) FROM session WHERE trainee_id NOT IN "
+                "(SELECT id FROM trainee) LIMIT 1", "session {0} belongs to no trainee"),
+    ("turn", "SELECT session_id, quote(quality) FROM turn WHERE quality IS NULL OR quality "
+             "NOT IN ('best', 'good', 'poor', 'harmful') LIMIT 1",
+     "a turn of session {0} has the quality {1}, not best, good, poor or harmful"),
+    ("turn", "SELECT session_id, quote(step) FROM turn WHERE step IS NOT NULL AND step "
+             f"NOT IN ({_STEP_LIST}) LIMIT 1",
+     "a turn of session {0} has the step {1}, not one of the five"),
+    ("turn", "SELECT session_id, quote(number) FROM turn WHERE typeof(number) != 'integer' OR "
+             "number < 1 OR number > 100000 OR typeof(choice_index) != 'integer' OR "
+             "choice_index < 0 OR choice_index > 100 LIMIT 1",
+     "a turn of session {0} has the number {1}, not a turn number"),
+    ("turn", "SELECT session_id, quote(emotion) || ', ' || quote(trust) FROM turn WHERE "
+             "typeof(emotion) != 'integer' OR typeof(trust) != 'integer' OR emotion < 0 OR "
+             "emotion > 100 OR trust < 0 OR trust > 100 LIMIT 1",
+     "a turn of session {0} has the meters {1}, not whole numbers from 0 to 100"),
+    ("turn", "SELECT session_id, quote(node) FROM turn WHERE typeof(node) != 'text' OR "
+             "typeof(reply) != 'text' OR typeof(played_at) != 'text' OR "
+             "(pitfall IS NOT NULL AND typeof(pitfall) != 'text') OR "
+             "(choice_id IS NOT NULL AND typeof(choice_id) != 'text') LIMIT 1",
+     "a turn of session {0} lacks its node, reply or time"),
+    ("session_step", "SELECT session_id, quote(step) FROM session_step WHERE step NOT IN "
+                     f"({_STEP_LIST}) LIMIT 1",
+     "session {0} has a result for the step {1}, not one of the five"),
+)
+TABLES = ("trainee", "session", "turn", "session_step")
+
+
+def row_problem(conn: sqlite3.Connection) -> str | None:
+    """The first thing in a current-schema database that Defuse could never have written
+    (a missing table, a score of 999, a name that is a number, an unknown quality), said
+    in words; None when every row is possible."""
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                          "'table'")}
+    for table in TABLES:
+        if table not in present:
+            return f"its '{table}' table is missing"
+    for _table, sql, message in _ROW_CHECKS:
+        row = conn.execute(sql).fetchone()
+        if row is not None:
+            return message.format(*(str(v)[:60] for v in row))
+    return None
+
+
 def migrate(conn: sqlite3.Connection, start: int, target: int = SCHEMA_VERSION) -> None:
     """Run migrations ``start .. target-1`` on ``conn`` inside the caller's transaction."""
     for version in range(start, target):

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from sim.records.schema import (
     application_id,
     has_tables,
     migrate,
+    row_problem,
     user_version,
 )
 
@@ -43,42 +45,138 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def open_store(
-    path: str | os.PathLike[str] | None = None, *, create: bool = True
+    path: str | os.PathLike[str] | None = None, *, create: bool = True,
+    readonly: bool = False,
 ) -> Store:
     """Open (creating and migrating if needed) the records database.
 
     ``path`` None means ``$DEFUSE_DB``, else the user data directory. With
     ``create=False`` a missing file raises ``StoreError(kind="missing")`` instead
-    of being created (for read-only commands such as ``history``).
+    of being created (for read-only commands such as ``history``). With
+    ``readonly=True`` the file is only ever read (a read-only file is fine; an older
+    schema is migrated in memory), for commands that only read.
+    Every existing file is checked before anything is written to it: an integrity check
+    (``PRAGMA quick_check``) and a check that every row is one Defuse could have written.
     Raises ``StoreError`` with a clear message for every unusable file; the file is
     never modified or deleted in that case.
     """
-    return Store(resolve_db_path(path), create=create)
+    return Store(resolve_db_path(path), create=create, readonly=readonly)
 
 
 class Store:
     """A records database: trainees, sessions and turns. See ``sim.records``."""
 
-    def __init__(self, path: Path, *, create: bool = True):
+    def __init__(self, path: Path, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
         self.backup_path: Path | None = None
-        self._conn = self._connect(create)
+        self.readonly = readonly
+        self._conn = self._connect_readonly() if readonly else self._connect(create)
 
     # -- opening ---------------------------------------------------------------------
 
-    def _connect(self, create: bool) -> sqlite3.Connection:
+    def _existing(self, create: bool) -> bool:
+        """True when the file exists (and is checked); refuse what can't be a database."""
         path = self.path
-        if path.is_dir():
-            raise StoreError(path, "io", "this is a folder, not a records database file")
-        if not path.exists():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise classify(path, exc) from exc
+        if mode is None:
             if not create:
                 raise StoreError(path, "missing", "no records yet (the file does not exist)")
+            return False
+        if stat.S_ISDIR(mode):
+            raise StoreError(path, "io", "this is a folder, not a records database file")
+        if not stat.S_ISREG(mode):  # a FIFO would block the open forever
+            raise StoreError(path, "io", "this is not an ordinary file (a pipe, device or "
+                             "socket), so it can't hold records; choose a file with --db")
+        self._check_header(path)
+        self._verify(path)
+        return True
+
+    def _verify(self, path: Path) -> None:
+        """Check the file read-only, before any write (not even the switch to WAL):
+        SQLite's integrity check, then that it is ours and every row is possible."""
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise classify(path, exc) from exc
+        try:
+            version = user_version(conn)
+            self._check_owner(conn, version)
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+            if result != ["ok"]:
+                log.warning("integrity check of %s: %s", path, "; ".join(map(str, result)))
+                raise StoreError(path, "corrupt", "this records database is damaged (its "
+                                 "integrity check fails); it was left untouched. Restore a "
+                                 "backup or choose another file with --db")
+            if version == SCHEMA_VERSION:
+                self._check_rows(conn)
+        except sqlite3.Error as exc:
+            raise classify(path, exc) from exc
+        finally:
+            conn.close()
+
+    def _check_owner(self, conn: sqlite3.Connection, version: int) -> None:
+        app = application_id(conn)
+        if app not in (0, APPLICATION_ID) or (app == 0 and has_tables(conn)):
+            raise StoreError(
+                self.path, "foreign",
+                "this SQLite file belongs to another program, not Defuse; it was left "
+                "untouched (choose another file with --db)",
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                self.path, "newer",
+                f"this records database was written by a newer Defuse (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); update Defuse to use it",
+            )
+
+    def _check_rows(self, conn: sqlite3.Connection) -> None:
+        problem = row_problem(conn)
+        if problem is not None:
+            raise StoreError(self.path, "corrupt", f"this records database holds records "
+                             f"Defuse never writes ({problem}); it was left untouched")
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A connection that never writes the file; an older schema is migrated in a copy
+        in memory."""
+        path = self.path
+        self._existing(create=False)
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except (sqlite3.Error, OSError) as exc:
+            raise classify(path, exc) from exc
+        try:
+            version = user_version(conn)
+            if version < SCHEMA_VERSION:
+                memory = sqlite3.connect(":memory:", isolation_level=None,
+                                         check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                self._migrate(conn)
+                self._check_rows(conn)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise classify(path, exc) from exc
+        return conn
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        path = self.path
+        if not self._existing(create):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise classify(path, exc) from exc
-        else:
-            self._check_header(path)
         try:
             conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -112,19 +210,7 @@ class Store:
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         version = user_version(conn)  # first read: fails here on a damaged file
-        app = application_id(conn)
-        if app not in (0, APPLICATION_ID) or (app == 0 and has_tables(conn)):
-            raise StoreError(
-                self.path, "foreign",
-                "this SQLite file belongs to another program, not Defuse; it was left "
-                "untouched (choose another file with --db)",
-            )
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                self.path, "newer",
-                f"this records database was written by a newer Defuse (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); update Defuse to use it",
-            )
+        self._check_owner(conn, version)
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a turn that was committed survives a power cut too, not only a crash.
         conn.execute("PRAGMA synchronous = FULL")
@@ -133,6 +219,8 @@ class Store:
             if version > 0:
                 self.backup_path = self._backup(conn, version)
             self._migrate(conn)
+            if version > 0:
+                self._check_rows(conn)
 
     def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
         """Copy the database aside before changing its schema."""

@@ -36,7 +36,7 @@ def write_report(
     last: int = 10,
 ) -> ReportData:
     """Write the report to ``out``; returns the data it shows. ``StoreError`` when the
-    file cannot be written (the message names it)."""
+    file cannot be written (the message names it); ``out``'s folder must exist."""
     data = gather(store, trainee=trainee, scenario=scenario, library=library, lang=lang,
                   last=last)
     if fmt == "csv":
@@ -47,7 +47,6 @@ def write_report(
         raise ValueError(f"unknown report format {fmt!r}")
     out = Path(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
         try:
             # newline="" keeps the CSV writer's own line ends; utf-8-sig lets Excel see
