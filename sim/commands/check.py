@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from sim.commands import UsageError
 from sim.scenario import check_file
@@ -21,15 +22,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=validate)
     t = sub.add_parser("test", parents=[common], help="run the scenarios' play-through tests",
                        description="Plays each test's replies through the engine and checks "
-                                   "its expectations. Exit 0 when all pass, 1 otherwise.")
+                                   "its expectations. Exit 0 when all pass, 1 otherwise, 2 "
+                                   "when a path can't be read.")
     t.add_argument("paths", nargs="+", metavar="PATH")
     t.set_defaults(handler=test)
 
 
 def _files(paths: list[str]) -> list:
+    if any(not p.strip() for p in paths):  # '' would otherwise mean the current folder
+        raise UsageError("an empty path was given; name a .yaml file or a folder")
     files, missing = expand(paths)
     if missing:
-        raise UsageError("; ".join(f"{m}: no such file or folder" for m in missing))
+        raise UsageError("; ".join(
+            f"{m}: not an ordinary file or folder" if os.path.exists(m)
+            else f"{m}: no such file or folder" for m in missing))
     if not files:
         raise UsageError(f"no .yaml files in {', '.join(paths)}")
     return files
@@ -58,7 +64,7 @@ def validate(args: argparse.Namespace) -> int:
 def test(args: argparse.Namespace) -> int:
     """Run every test of every file; print PASS/FAIL lines and a summary."""
     passed = failed = 0
-    bad_file = False
+    bad_file = unreadable = False
     for path in _files(args.paths):
         scenario, problems = check_file(path)
         if scenario is None:
@@ -66,6 +72,7 @@ def test(args: argparse.Namespace) -> int:
                 if problem.is_error:
                     print(problem)
             bad_file = True
+            unreadable = unreadable or any(p.code == "unreadable" for p in problems)
             failed += 1
             continue
         for outcome in run_tests(scenario):
@@ -80,4 +87,6 @@ def test(args: argparse.Namespace) -> int:
                 for failure in outcome.failures:
                     print(f"    {failure}")
     print(f"{passed} passed, {failed} failed")
+    if unreadable:  # as validate: a file that can't be read is a usage problem
+        return 2
     return 1 if failed or bad_file else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -40,12 +41,45 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     preview = p.add_argument_group(
         "preview (trainers)", "start anywhere with a preset state; such play is not recorded")
     preview.add_argument("--at", metavar="NODE", help="start at this node instead of 'start'")
-    preview.add_argument("--emotion", metavar="N", type=int, help="starting emotion (0..100)")
-    preview.add_argument("--trust", metavar="N", type=int, help="starting trust (0..100)")
+    preview.add_argument("--emotion", metavar="N", type=meter_value,
+                         help="starting emotion (0..100)")
+    preview.add_argument("--trust", metavar="N", type=meter_value,
+                         help="starting trust (0..100)")
     preview.add_argument("--set", metavar="FLAG=VALUE", action="append", default=[],
                          dest="set_flags", type=parse_flag,
                          help="preset a flag: true, false or an integer (repeatable)")
     p.set_defaults(handler=play)
+
+
+def meter_value(text: str) -> int:
+    """A meter's value 0..100 (argparse reports anything else; nothing is clamped)."""
+    raw = text.strip()
+    if not re.fullmatch(r"-?[0-9]{1,4}", raw):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to 100")
+    value = int(raw)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..100 (meters run from 0, "
+                                         "calm or no trust, to 100)")
+    return value
+
+
+def parse_plan(text: str) -> list[str]:
+    """The replies of ``--choices`` (ids or 1-based numbers, comma-separated).
+
+    Raises UsageError for an empty plan or a token that names no reply, before any
+    session is started, so a bad plan never leaves a session to resume.
+    """
+    from sim.scenario.replykeys import ReplyKeyError, parse_reply_key
+
+    plan = [t.strip() for t in text.split(",") if t.strip()]
+    if not plan:
+        raise UsageError("--choices: the plan is empty; give reply numbers or ids, e.g. 1,3,2")
+    for n, token in enumerate(plan, start=1):
+        try:
+            parse_reply_key(token)
+        except ReplyKeyError as exc:
+            raise UsageError(f"--choices: reply {n}: {exc}") from None
+    return plan
 
 
 def parse_flag(text: str) -> tuple[str, bool | int]:
@@ -57,6 +91,8 @@ def parse_flag(text: str) -> tuple[str, bool | int]:
     if raw in ("true", "false"):
         return name, raw == "true"
     try:
+        if len(raw.lstrip("+-")) > 18:  # never convert a huge integer
+            raise ValueError(raw)
         return name, int(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -117,6 +153,7 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     from sim.console.recording import begin, saved_note
 
     scripted = args.choices is not None
+    plan = parse_plan(args.choices) if scripted else []
     preset = preset_of(args)
     if preset:  # a trainer's preview: play from the preset state, unrecorded
         from sim.engine import ChoiceError, Session
@@ -135,8 +172,7 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
         return 2
     session, recorder = started
     player = TerminalPlayer(session, printer, coach=args.coach)
-    if args.choices is not None:
-        plan = [t.strip() for t in args.choices.split(",") if t.strip()]
+    if scripted:
         try:
             player.play_plan(plan, echo=not args.json)
         except PlanError as exc:
@@ -222,7 +258,7 @@ def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
             line = sys.stdin.readline()
             if not line or line.strip().lower() in ("q", "quit"):
                 return 0
-            if line.strip().isdigit() and 1 <= int(line) <= len(loaded):
+            if re.fullmatch(r"[0-9]{1,4}", line.strip()) and 1 <= int(line) <= len(loaded):
                 chosen = loaded[int(line) - 1]
                 break
     else:
