@@ -6,10 +6,11 @@ Each is refused quickly with one located problem, never a Python error.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from sim.scenario import check_bytes
+from sim.scenario import check_bytes, check_file
 from sim.scenario.conditions import MAX_NESTING, ConditionSyntaxError, parse_condition
 from tests.test_scenario_errors import BASE, errors_of, line_of, mutate
 
@@ -173,3 +174,27 @@ def test_a_plan_with_a_superscript_fails_as_a_test_not_a_traceback() -> None:
         session.answer("²")
     with pytest.raises(ChoiceError, match="too large"):
         session.answer("9" * 5000)
+
+
+# --- the analyzer's dead route ---------------------------------------------------------------
+
+DEAD_ROUTE = Path(__file__).resolve().parent / "tools_data" / "dead-route.yaml"
+
+
+@pytest.mark.xfail(raises=KeyError, strict=True,
+                   reason="sim/tools/analyze.py's replay of the worst play raises KeyError "
+                          "on this file; the analyzer is being rewritten under issue #10")
+def test_analyze_reports_a_dead_route_instead_of_failing() -> None:
+    import logging
+
+    from sim.scenario import load_scenario
+    from sim.tools.analyze import analyze
+
+    scenario, problems = check_file(DEAD_ROUTE)
+    assert scenario is not None, [str(p) for p in problems]  # the file validates clean
+    logging.disable(logging.WARNING)
+    try:
+        result = analyze(load_scenario(DEAD_ROUTE)).to_json()
+    finally:
+        logging.disable(logging.NOTSET)
+    assert "trap" in [*result["dead_ends"], *result["traps"]] or not result["complete"]
