@@ -181,9 +181,6 @@ def test_a_plan_with_a_superscript_fails_as_a_test_not_a_traceback() -> None:
 DEAD_ROUTE = Path(__file__).resolve().parent / "tools_data" / "dead-route.yaml"
 
 
-@pytest.mark.xfail(raises=KeyError, strict=True,
-                   reason="sim/tools/analyze.py's replay of the worst play raises KeyError "
-                          "on this file; the analyzer is being rewritten under issue #10")
 def test_analyze_reports_a_dead_route_instead_of_failing() -> None:
     import logging
 

@@ -111,9 +111,11 @@ DEFECTS = textwrap.dedent("""\
 def test_defects_are_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "defects.yaml"
     path.write_text(DEFECTS, encoding="utf-8")
-    result = analyze(load_scenario(path), max_turns=10)
+    result = analyze(load_scenario(path))
     data = result.to_json()
-    assert not data["exact"] and data["notes"]  # a loop: scores are bounded
+    # a loop no longer costs exactness: the situations (state, tally) are finitely many
+    assert data["exact"] and data["proved"]["best"]
+    assert data["best"]["plan"] == ["go", "fine"]
     assert data["endings"]["nobody"]["reachable"] is False
     assert sorted(data["dead_ends"]) == ["trap", "trap2"]
     assert [c["choice"] for c in data["choices_never_offered"]] == ["never"]
@@ -168,14 +170,31 @@ def test_replay_agrees_with_the_engine(cake: Path, example_path: Path, which: st
     walk([])
 
 
-def test_bounds_when_states_are_merged(cake: Path) -> None:
-    """With a tiny budget the searches merge states: the plays shown are real and the
-    bounds hold the true best and worst."""
+def test_out_of_budget_claims_only_what_it_proved(cake: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """With the score searches cut short, the plays shown are real, no range or best is
+    claimed, and the report says what is proved."""
     sc = load_scenario(cake)
     scores = [s for s, _, _ in all_scores(sc)]
-    result = analyze(sc, score_budget=3)
-    assert not result.exact and result.score_bounds is not None
-    low, high = result.score_bounds
-    assert low <= min(scores) and high >= max(scores)
-    assert result.best.score in scores and result.worst.score in scores
-    assert result.never_worth == []  # only claimed when exact
+    result = analyze(sc, max_labels=4)
+    assert not result.exact and result.proved["reachability"]
+    assert not result.proved["best"] and not result.proved["ranges"]
+    data = result.to_json()
+    assert data["exact"] is False
+    assert all(e["score_range"] is None for e in data["endings"].values())
+    if result.best is not None:
+        assert result.best.score in scores
+    assert result.never_worth == [] and result.harmful_pays is None
+    # the exploration itself cut short: nothing is claimed unreachable
+    cut = analyze(sc, max_states=3)
+    assert not cut.proved["reachability"]
+    assert all(e["reachable"] in (True, None) for e in cut.to_json()["endings"].values())
+    assert cut.never_offered == [] and cut.never_reached == []
+
+
+def test_budget_flag(cake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(cake), "--budget", "0"]) == 2
+    assert "--budget" in capsys.readouterr().err
+    assert main(["analyze", str(cake), "--budget", "5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["exact"] is True and data["cpu_seconds"] <= 5

@@ -22,21 +22,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("scenario", metavar="SCENARIO", help="a library id or a path to a .yaml")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
-    p.add_argument("--max-turns", type=int, default=60, metavar="N",
-                   help="for scenarios with loops: score plays of up to N replies (default 60)")
+    p.add_argument("--max-turns", type=int, default=200, metavar="N",
+                   help="for scenarios whose conditions read 'turn': explore plays of up to "
+                        "N replies (default 200)")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="CPU seconds the analysis may take (default 30); past it, the "
+                        "report says which parts are proved and claims nothing else")
     p.set_defaults(handler=analyze_command)
 
 
 def analyze_command(args: argparse.Namespace) -> int:
     """Analyse one scenario; print a report for a trainer, or JSON."""
     from sim.commands import UsageError
-    from sim.tools.analyze import analyze
+    from sim.tools.analyze import DEFAULT_BUDGET, analyze
     from sim.tools.audit import audit
 
     if args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
+    budget = DEFAULT_BUDGET if args.budget is None else args.budget
+    if not 0 < budget <= 3600:
+        raise UsageError("--budget must be a number of seconds above 0 (at most 3600)")
     scenario = load_or_exit(args.scenario, args)
-    result = analyze(scenario, max_turns=args.max_turns)
+    result = analyze(scenario, max_turns=args.max_turns, budget=budget)
     data = result.to_json()
     data["audit"] = audit(scenario, analysis=result).to_json()
     # an incomplete exploration can't prove that something is unreachable
@@ -63,21 +70,25 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
     out = sys.stdout.write
     where = scenario.source_path or scenario.id
     out(f"{where}: {text_of(scenario.title, lang)}\n")
-    exact = "exact" if data["exact"] else "bounded (see notes)"
-    out(f"  explored {data['play_states']} play states, {data['score_states']} scoring "
-        f"states; results are {exact}\n")
+    if data["exact"]:
+        exact = "exact: every claim below covers every possible play"
+    else:
+        parts = [k for k, v in data["proved"].items() if v]
+        exact = ("NOT exact (see notes); proved: " + (", ".join(parts) or "nothing"))
+    out(f"  explored {data['play_states']} play states and {data['score_states']} scoring "
+        f"situations in {data['cpu_seconds']} s; {exact}\n")
     for note in data["notes"]:
         out(f"  note: {note}\n")
     out("\nEndings (shortest play; score range over every play that ends there):\n")
     for eid, e in data["endings"].items():
         if not e["reachable"]:
-            if data["complete"]:
+            if e["reachable"] is False:
                 out(f"  ✗ {eid} ({e['outcome']}): NOT REACHABLE by any play\n")
             else:
                 out(f"  ? {eid} ({e['outcome']}): not reached by the plays explored\n")
             continue
         lo, hi = e["score_range"] or (None, None)
-        rng = f"scores {lo}–{hi}" if lo is not None else ""
+        rng = f"scores {lo}–{hi}" if lo is not None else "score range not proved"
         n = e["shortest"]["replies"]
         out(f"  ✓ {eid} ({e['outcome']}): {n} {'reply' if n == 1 else 'replies'}, "
             f"{rng}\n      --choices {_plan(e['shortest'])}\n")
@@ -85,11 +96,10 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
         play = data[key]
         if play:
             n = play["replies"]
-            out(f"\n{label} score: {play['score']} (ending {play['ending'] or 'none'}, "
+            what = (f"{label} score" if data["proved"][key] else
+                    f"{label} score found (not proved to be the {key})")
+            out(f"\n{what}: {play['score']} (ending {play['ending'] or 'none'}, "
                 f"{n} {'reply' if n == 1 else 'replies'})\n      --choices {_plan(play)}\n")
-    if data["score_bounds"]:
-        lo, hi = data["score_bounds"]
-        out(f"\nNo play can score above {hi} or below {lo} (bounds: see the note).\n")
     skipped = data["resolved_without_step"]
     out("\nMethod steps a resolved ending can be reached without:\n")
     if not skipped:
@@ -105,7 +115,8 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
         ("Dead ends (no ending can be reached from these nodes)",
          [f"  {n}" for n in data["dead_ends"]]),
         ("Traps (some plays reach these nodes in a state with no way to an ending)",
-         [f"  {n}: --choices {_plan(p)}" for n, p in data["traps"].items()]),
+         [f"  {n}: --choices {_plan(p)}" if p else f"  {n}"
+          for n, p in data["traps"].items()]),
         ("Replies never offered (their 'if' never holds when the node is reached)",
          [f"  {where}:{c['line']}: {c['node']} / {c['choice']}"
           for c in data["choices_never_offered"]]),

@@ -214,7 +214,7 @@ def blind_play(scenario: Scenario, player: str, lang: str = "en", seed: int = 0)
     rng = random.Random(seed)
     turns, ending, stuck, looped = play_blind(
         scenario, lambda offered: choose_blind(player, offered, lang, rng))
-    debrief = assess_history(scenario, turns, ending, stuck=stuck)
+    debrief = assess_history(scenario, turns, ending, stuck=stuck, turning=False)
     return BlindPlay(player, lang, debrief.ending_id, debrief.outcome, debrief.score,
                      _plan(turns), looped)
 

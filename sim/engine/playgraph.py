@@ -1,0 +1,420 @@
+"""The reduced play-state graph: every distinct situation a play can be in, kept small.
+
+Like :func:`sim.engine.statespace.explore`, but built for exhaustive analysis:
+
+* **Only what is still read is kept.** A backward (liveness) pass over the nodes finds,
+  for each node, which meters, flags, facts, visits and the turn count some condition
+  can still read before they are overwritten; everything else is reset to 0 on arrival,
+  so plays that differ only in what nothing will read again share one state. A meter no
+  condition reads is never in the state at all; the score searches
+  (:mod:`sim.tools.analyze`) carry its value beside the state instead.
+* **Conditions are compiled once** into closures over the state tuple
+  (:mod:`sim.engine.compiled`); a transition builds one tuple and no context object.
+
+Two plays in the same reduced state are offered the same replies and go on alike (what
+differs between them is never read again), so reachability, routes and endings found
+on this graph are exact. The transitions mirror :class:`sim.engine.Session`: effects
+and clamping, facts, flags, turn, then the rules, then the reply's route.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from sim.engine.compiled import Layout, compile_condition
+from sim.scenario import STEPS, Condition, Scenario
+
+# variables of the liveness pass: 0 emotion, 1 trust, 2 turn, then flags, facts, visits
+_EMOTION, _TRUST, _TURN = 1, 2, 4
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceInfo:
+    """What the searches need of one reply: meter deltas and what the coach scores."""
+
+    emotion: int
+    trust: int
+    step: str | None
+    quality: str
+    pitfall: str | None
+
+
+@dataclass
+class PlayGraph:
+    """Reduced play states, the replies offered in each and where each reply leads.
+
+    ``edges[k]`` lists ``(choice index, target)`` with ``target`` a state number, or
+    ``-1 - e`` for ending number ``e`` of :attr:`ending_ids`. ``parent[k]`` is the
+    ``(state, choice)`` that first reached state ``k`` (breadth first: a shortest play).
+    """
+
+    scenario: Scenario
+    node_ids: list[str]
+    ending_ids: list[str]
+    #: per node index, per choice: deltas and scoring facts
+    info: list[list[ChoiceInfo]]
+    #: True when emotion (trust) is kept in the state somewhere (some condition reads it)
+    emotion_read: bool
+    trust_read: bool
+    states: list[tuple] = field(default_factory=list)
+    edges: list[list[tuple[int, int]]] = field(default_factory=list)
+    parent: list[tuple[int, int]] = field(default_factory=list)
+    #: states some of whose replies lead beyond the explored states
+    partial: set[int] = field(default_factory=set)
+    complete: bool = True
+    #: why the exploration stopped early ("" when complete)
+    stopped: str = ""
+
+    def node_of(self, state: int) -> str:
+        """The node id of a state."""
+        return self.node_ids[self.states[state][0]]
+
+    def path_to(self, state: int) -> list[tuple[str, int]]:
+        """A shortest list of (node id, choice index) replies that reaches ``state``."""
+        path: list[tuple[str, int]] = []
+        while self.parent[state][0] >= 0:
+            prev, choice = self.parent[state]
+            path.append((self.node_of(prev), choice))
+            state = prev
+        path.reverse()
+        return path
+
+    def stuck(self, state: int) -> bool:
+        """True when no reply is on offer in this state (the play cannot go on)."""
+        return not self.edges[state] and state not in self.partial
+
+
+def _conditions_of(scenario: Scenario) -> list[Condition]:
+    out: list[Condition] = [r.when for r in scenario.rules]
+    for node in scenario.nodes.values():
+        for c in node.choices:
+            if c.when is not None:
+                out.append(c.when)
+            out.extend(r.when for r in c.branch or () if r.when is not None)
+    return out
+
+
+class _Vars:
+    """Numbering of what conditions read, as bits of an int (for the liveness pass)."""
+
+    def __init__(self, scenario: Scenario):
+        flags: set[str] = set()
+        facts: set[str] = set()
+        visits: set[str] = set()
+        for cond in _conditions_of(scenario):
+            for ref in cond.references:
+                if ref.kind == "flag":
+                    flags.add(ref.name)
+                elif ref.kind == "fact":
+                    facts.add(ref.name)
+                elif ref.kind == "node" and ref.name in scenario.nodes:
+                    visits.add(ref.name)
+        self.flags = tuple(sorted(flags))
+        self.facts = tuple(sorted(facts))
+        self.visits = tuple(sorted(visits))
+        self.flag_var = {f: 1 << (3 + i) for i, f in enumerate(self.flags)}
+        base = 3 + len(self.flags)
+        self.fact_var = {f: 1 << (base + i) for i, f in enumerate(self.facts)}
+        base += len(self.facts)
+        self.visit_var = {n: 1 << (base + i) for i, n in enumerate(self.visits)}
+        self.layout = Layout({f: i for i, f in enumerate(self.flags)},
+                             {f: 1 << i for i, f in enumerate(self.facts)},
+                             {n: 1 << i for i, n in enumerate(self.visits)})
+
+    def reads(self, cond: Condition | None) -> int:
+        """The variables ``cond`` reads, as bits."""
+        if cond is None:
+            return 0
+        out = 0
+        for ref in cond.references:
+            if ref.kind == "meter":
+                out |= {"emotion": _EMOTION, "trust": _TRUST}.get(ref.name, _TURN)
+            elif ref.kind == "flag":
+                out |= self.flag_var.get(ref.name, 0)
+            elif ref.kind == "fact":
+                out |= self.fact_var.get(ref.name, 0)
+            else:
+                out |= self.visit_var.get(ref.name, 0)
+        return out
+
+
+def liveness(scenario: Scenario, v: _Vars) -> dict[str, int]:
+    """For each node: the variables some condition may still read, arriving there.
+
+    A reply's own ``if`` reads the state at the node; rules and its branch conditions
+    read the state after its effects, in which the flags it sets and the facts it
+    teaches have fresh values (so their old values are not needed); arriving at a node
+    makes ``visited(node)`` true. Meters and the turn are never overwritten.
+    """
+    rules_read = 0
+    for r in scenario.rules:
+        rules_read |= v.reads(r.when)
+    rule_dests = [r.goto for r in scenario.rules if r.goto in scenario.nodes]
+    live: dict[str, int] = dict.fromkeys(scenario.nodes, 0)
+    preds: dict[str, set[str]] = {n: set() for n in scenario.nodes}
+    succ: dict[str, list[tuple[int, int, int, list[str]]]] = {}
+    for nid, node in scenario.nodes.items():
+        rows = []
+        for c in node.choices:
+            dests = [c.goto] if c.goto is not None else [r.goto for r in c.branch or ()]
+            dests = [d for d in dests if d in scenario.nodes] + rule_dests
+            after = rules_read
+            for r in c.branch or ():
+                after |= v.reads(r.when)
+            kills = 0
+            for f in c.set:
+                kills |= v.flag_var.get(f, 0)
+            for f in c.learn:
+                kills |= v.fact_var.get(f, 0)
+            rows.append((v.reads(c.when), after, kills, dests))
+            for d in dests:
+                preds[d].add(nid)
+        succ[nid] = rows
+    work = deque(scenario.nodes)
+    queued = set(scenario.nodes)
+    while work:
+        nid = work.popleft()
+        queued.discard(nid)
+        new = 0
+        for own, after, kills, dests in succ[nid]:
+            later = after
+            for d in dests:
+                later |= live[d] & ~v.visit_var.get(d, 0)
+            new |= own | (later & ~kills)
+        if new != live[nid]:
+            live[nid] = new
+            for p in preds[nid]:
+                if p not in queued:
+                    queued.add(p)
+                    work.append(p)
+    return live
+
+
+def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 200,
+          deadline: float | None = None) -> PlayGraph:
+    """Explore every reduced play state from the start, breadth first.
+
+    Stops early (``complete`` False, ``stopped`` saying why) past ``max_states`` states,
+    past ``max_turns`` replies when conditions read ``turn``, or at ``deadline`` (a
+    :func:`time.process_time` value).
+    """
+    v = _Vars(scenario)
+    live = liveness(scenario, v)
+    node_ids = list(scenario.nodes)
+    index = {n: i for i, n in enumerate(node_ids)}
+    ending_ids = list(scenario.endings)
+    ending_index = {e: i for i, e in enumerate(ending_ids)}
+    layout = v.layout
+    nodes = [scenario.nodes[n] for n in node_ids]
+    any_live = 0
+    for bits in live.values():
+        any_live |= bits
+    graph = PlayGraph(scenario, node_ids, ending_ids,
+                      [[ChoiceInfo(c.effects.emotion, c.effects.trust, c.step, c.quality,
+                                   c.pitfall) for c in node.choices] for node in nodes],
+                      bool(any_live & _EMOTION), bool(any_live & _TRUST))
+    compiled: dict[str, object] = {}
+
+    def comp(cond: Condition) -> object:
+        fn = compiled.get(cond.source)
+        if fn is None:
+            fn = compiled[cond.source] = compile_condition(cond, layout)
+        return fn
+
+    rules = [(comp(r.when), r.goto) for r in scenario.rules]
+    # per node: which parts of the state to keep on arrival
+    keep = []
+    for nid in node_ids:
+        bits = live[nid]
+        flag_keep = tuple(i for i, f in enumerate(v.flags) if bits & v.flag_var[f])
+        fact_mask = sum(1 << i for i, f in enumerate(v.facts) if bits & v.fact_var[f])
+        visit_mask = sum(1 << i for i, n in enumerate(v.visits) if bits & v.visit_var[n])
+        keep.append((bool(bits & _EMOTION), bool(bits & _TRUST), bool(bits & _TURN),
+                     None if len(flag_keep) == len(v.flags) else flag_keep,
+                     fact_mask, visit_mask))
+    nflags = len(v.flags)
+    no_flags = (False,) * nflags
+    # per node, per choice: (condition or None, de, dt, flag updates, fact bits,
+    #                        route: goto index / ending code, or compiled branch list)
+    plans: list[list[tuple]] = []
+    for node in nodes:
+        rows = []
+        for c in node.choices:
+            sets = tuple((layout.flag_pos[f], val) for f, val in c.set.items()
+                         if f in layout.flag_pos)
+            learn = 0
+            for f in c.learn:
+                learn |= layout.fact_bit.get(f, 0)
+            if c.goto is not None:
+                route: object = c.goto
+            else:
+                route = [(None if r.when is None else comp(r.when), r.goto)
+                         for r in c.branch or ()]
+            rows.append((None if c.when is None else comp(c.when), c.effects.emotion,
+                         c.effects.trust, sets, learn, route))
+        plans.append(rows)
+
+    def arrive(dest: str, e: int, t: int, turn: int, fl: tuple, lm: int, vm: int) -> tuple:
+        d = index[dest]
+        ke, kt, kturn, kflags, kfacts, kvisits = keep[d]
+        vm |= layout.visit_bit.get(dest, 0)
+        if kflags is not None:
+            fl = tuple(fl[i] if i in kflags else False for i in range(nflags))
+        return (d, e if ke else 0, t if kt else 0, turn if kturn else 0, fl,
+                lm & kfacts, vm & kvisits)
+
+    start = scenario.start
+    first = arrive(start, scenario.customer.emotion, scenario.customer.trust, 0, no_flags,
+                   0, 0)
+    ids: dict[tuple, int] = {first: 0}
+    states = graph.states
+    edges = graph.edges
+    parent = graph.parent
+    states.append(first)
+    edges.append([])
+    parent.append((-1, -1))
+    turn_read = bool(any_live & _TURN)
+    queue = deque([0])
+    tick = 0
+    while queue:
+        sid = queue.popleft()
+        state = states[sid]
+        n, e0, t0, turn0, fl0, lm0, vm0 = state
+        tick += 1
+        if deadline is not None and not tick & 1023 and time.process_time() > deadline:
+            graph.complete = False
+            graph.stopped = "time"
+            graph.partial.add(sid)
+            graph.partial.update(queue)
+            break
+        if turn_read and turn0 >= max_turns:
+            graph.complete = False
+            graph.stopped = graph.stopped or "turns"
+            graph.partial.add(sid)
+            continue
+        out: list[tuple[int, int]] = []
+        for i, (when, de, dt, sets, learn, route) in enumerate(plans[n]):
+            if when is not None and not when(state):  # type: ignore[operator]
+                continue
+            e = e0 + de
+            e = 0 if e < 0 else 100 if e > 100 else e
+            t = t0 + dt
+            t = 0 if t < 0 else 100 if t > 100 else t
+            fl = fl0
+            if sets:
+                lst = list(fl)
+                for pos, val in sets:
+                    lst[pos] = val
+                fl = tuple(lst)
+            lm = lm0 | learn
+            turn = turn0 + 1
+            after = (n, e, t, turn, fl, lm, vm0)
+            dest = None
+            for cond, goto in rules:
+                if cond(after):  # type: ignore[operator]
+                    dest = goto
+                    break
+            if dest is None:
+                if isinstance(route, str):
+                    dest = route
+                else:
+                    for cond, goto in route:  # type: ignore[union-attr]
+                        if cond is None or cond(after):
+                            dest = goto
+                            break
+            if dest in ending_index:
+                out.append((i, -1 - ending_index[dest]))
+                continue
+            nxt = arrive(dest, e, t, turn, fl, lm, vm0)  # type: ignore[arg-type]
+            target = ids.get(nxt)
+            if target is None:
+                if len(states) >= max_states:
+                    graph.complete = False
+                    graph.stopped = "states"
+                    graph.partial.add(sid)
+                    continue
+                target = ids[nxt] = len(states)
+                states.append(nxt)
+                edges.append([])
+                parent.append((sid, i))
+                queue.append(target)
+            out.append((i, target))
+        edges[sid] = out
+    return graph
+
+
+def can_end(graph: PlayGraph) -> list[bool]:
+    """For each state: can some play from it reach an ending? (Partial states count as
+    able to: no claim is made about what was not explored.)"""
+    n = len(graph.states)
+    reverse: list[list[int]] = [[] for _ in range(n)]
+    good = [False] * n
+    queue: deque[int] = deque()
+    for sid in graph.partial:
+        good[sid] = True
+        queue.append(sid)
+    for sid, out in enumerate(graph.edges):
+        for _, target in out:
+            if target >= 0:
+                reverse[target].append(sid)
+            elif not good[sid]:
+                good[sid] = True
+                queue.append(sid)
+    while queue:
+        sid = queue.popleft()
+        for prev in reverse[sid]:
+            if not good[prev]:
+                good[prev] = True
+                queue.append(prev)
+    return good
+
+
+def reach_avoiding_step(graph: PlayGraph, step: str, *, stop_at: set[str] | None = None,
+                        first: bool = False) -> dict[str, list[tuple[str, int]]]:
+    """Endings reachable without ever giving a reply of method ``step``, each with a
+    shortest play.
+
+    With ``stop_at``, the search ends once every ending in it was found (``first``:
+    once any was), and only those endings are reported.
+    """
+    found: dict[str, list[tuple[str, int]]] = {}
+    wanted = set(graph.ending_ids) if stop_at is None else set(stop_at)
+    if not wanted:
+        return found
+    parent: dict[int, tuple[int, int]] = {0: (-1, -1)}
+    queue = deque([0])
+    info = graph.info
+    states = graph.states
+    while queue:
+        sid = queue.popleft()
+        row = info[states[sid][0]]
+        for choice, target in graph.edges[sid]:
+            if row[choice].step == step:
+                continue
+            if target < 0:
+                ending = graph.ending_ids[-1 - target]
+                if ending in wanted and ending not in found:
+                    moves = [(graph.node_of(sid), choice)]
+                    s = sid
+                    while parent[s][0] >= 0:
+                        prev, c = parent[s]
+                        moves.append((graph.node_of(prev), c))
+                        s = prev
+                    found[ending] = moves[::-1]
+                    if first or len(found) == len(wanted):
+                        return found
+            elif target not in parent:
+                parent[target] = (sid, choice)
+                queue.append(target)
+    return found
+
+
+def steps_offered(graph: PlayGraph) -> set[str]:
+    """The method steps of every reply offered somewhere."""
+    out: set[str] = set()
+    for sid, row in enumerate(graph.edges):
+        info = graph.info[graph.states[sid][0]]
+        out.update(info[c].step for c, _ in row if info[c].step)
+    return out & set(STEPS)

@@ -1,0 +1,198 @@
+"""Exact analysis: its claims hold for real plays through the engine and the coach."""
+
+from __future__ import annotations
+
+import json
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.cli import main
+from sim.coach import assess
+from sim.engine import Session
+from sim.engine.compiled import compile_condition
+from sim.engine.playgraph import build
+from sim.engine.statespace import PlayContext, explore
+from sim.scenario import check_bytes, load_scenario
+from sim.scenario.conditions import parse_condition
+from sim.tools.analyze import analyze
+from sim.tools.synth import generate
+
+DATA = Path(__file__).resolve().parent / "tools_data"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _scenario(name: str):
+    if name.startswith("gen"):
+        sc, problems = check_bytes(generate(int(name[3:]), width=3, seed=5).encode(),
+                                   f"{name}.yaml")
+        assert sc is not None, problems
+        return sc
+    return load_scenario(ROOT / name)
+
+
+CASES = ["tests/tools_data/cake.yaml", "tests/tools_data/fair.yaml",
+         "tests/tools_data/tell.yaml", "gen60", "scenarios/insurance-surrender.yaml"]
+
+
+def _play_json(sc, plan: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    path = sc.source_path
+    assert main(["play", path, "--choices", ",".join(plan), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", CASES[:4])
+def test_best_and_worst_replay_through_the_cli(name: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    sc = _scenario(name)
+    if sc.source_path is None or not Path(sc.source_path).exists():
+        path = tmp_path / "gen.yaml"
+        path.write_text(generate(60, width=3, seed=5), encoding="utf-8")
+        sc = load_scenario(path)
+    result = analyze(sc)
+    assert result.exact
+    for play in (result.best, result.worst, *result.ending_high.values()):
+        assert play is not None
+        got = _play_json(sc, play.plan, capsys)
+        assert (got["score"], got["ending"]) == (play.score, play.ending)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_random_plays_stay_within_the_claimed_ranges(name: str) -> None:
+    sc = _scenario(name)
+    result = analyze(sc)
+    assert result.exact
+    rng = random.Random(7)
+    for _ in range(150):
+        s = Session(sc)
+        while not s.is_over and len(s.history) < 300:
+            s.choose(rng.randrange(len(s.choices())))
+        d = assess(s)
+        assert result.worst.score <= d.score <= result.best.score
+        if d.ending_id is not None:
+            assert result.endings[d.ending_id] is not None  # reachable, as claimed
+            lo, hi = result.ending_scores[d.ending_id]
+            assert lo <= d.score <= hi
+
+
+LOOP = textwrap.dedent("""\
+    format: 1
+    id: loop
+    title: T
+    summary: S
+    difficulty: 1
+    briefing: B
+    customer: {name: N, role: R, emotion: 90, trust: 10}
+    start: a
+    nodes:
+      a:
+        say: hi
+        choices:
+          - {id: calm, reply: r, step: listen, quality: good, effects: {emotion: -10}, goto: a}
+          - {id: sorry, reply: r, step: apologize, quality: best, effects: {trust: 10},
+             goto: b}
+          - {id: rude, reply: r, step: listen, quality: harmful, pitfall: dismiss,
+             effects: {emotion: 20}, goto: a}
+      b:
+        say: so?
+        choices:
+          - {id: fix, reply: r, step: solve, quality: best, effects: {emotion: -20, trust: 20},
+             branch: [{if: emotion < 40, goto: won}, {goto: meh}]}
+          - {id: back, reply: r, step: listen, quality: good, goto: a}
+    rules:
+      - {if: emotion >= 100, goto: gone}
+    endings:
+      won: {outcome: resolved, title: W}
+      meh: {outcome: partial, title: M}
+      gone: {outcome: lost, title: L}
+    """)
+
+
+def test_loops_are_exact_against_every_short_play() -> None:
+    """With a loop, plays are unbounded; the claims must hold for every play of up to 9
+    replies, and the best plays found there must be matched."""
+    sc, problems = check_bytes(LOOP.encode(), "loop.yaml")
+    assert sc is not None, problems
+    result = analyze(sc)
+    assert result.exact
+    seen: dict[str | None, list[float]] = {}
+
+    def walk(plan: list[int]) -> None:
+        s = Session(sc)
+        for p in plan:
+            s.choose(p)
+        if s.is_over:
+            seen.setdefault(s.ending_id, []).append(assess(s).score)
+            return
+        if len(plan) < 9:
+            for i in range(len(s.choices())):
+                walk([*plan, i])
+
+    walk([])
+    for ending, scores in seen.items():
+        lo, hi = result.ending_scores[ending]
+        assert lo <= min(scores) and max(scores) <= hi
+    everything = [x for xs in seen.values() for x in xs]
+    assert result.best.score >= max(everything) and result.worst.score <= min(everything)
+    # the best needs 5 calming replies first (emotion 90 → 40): longer than any greedy walk
+    assert result.best.ending == "won" and len(result.best.plan) >= 6
+
+
+def test_reduced_graph_agrees_with_the_full_exploration() -> None:
+    for name in ("tests/tools_data/cake.yaml", "gen60", "scenarios/insurance-surrender.yaml"):
+        sc = _scenario(name)
+        graph = build(sc)
+        full = explore(sc)
+        assert graph.complete and full.complete
+        assert len(graph.states) <= len(full.states)
+        ends = {graph.ending_ids[-1 - t] for out in graph.edges for _, t in out if t < 0}
+        assert ends == set(full.ending_first)
+        assert {graph.node_of(s) for s in range(len(graph.states))} == {
+            full.node_of(s) for s in range(len(full.states))}
+
+
+def test_a_long_chain_is_linear() -> None:
+    """A chain of thousands of nodes: explored and scored exactly, quickly."""
+    n = 3000
+    lines = ["format: 1", "id: chain", "title: T", "summary: S", "difficulty: 1",
+             "briefing: B", "customer: {name: N, role: R, emotion: 50, trust: 50}",
+             "start: n0", "nodes:"]
+    for i in range(n):
+        nxt = f"n{i + 1}" if i + 1 < n else "done"
+        lines += [f"  n{i}:", "    say: s", "    choices:",
+                  f"      - {{reply: a, step: listen, quality: best, goto: {nxt}}}",
+                  f"      - {{reply: b, step: listen, quality: poor, goto: {nxt}}}"]
+    lines += ["endings:", "  done: {outcome: resolved, title: D}"]
+    sc, problems = check_bytes("\n".join(lines).encode(), "chain.yaml")
+    assert sc is not None, problems
+    result = analyze(sc, budget=20)
+    assert result.exact and result.states == n
+    assert len(result.best.plan) == n
+    assert result.seconds < 20
+
+
+CONDITIONS = ["emotion >= 60", "trust < 20 and not asked", "learned(cause) or turn > 3",
+              "(emotion <= 40 or trust >= 70) and asked", "count == 2", "count != -1",
+              "visited(b)", "not (asked and learned(cause))", "emotion > trust"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100), st.integers(0, 100), st.integers(0, 9), st.booleans(),
+       st.integers(-2, 3), st.booleans(), st.booleans())
+def test_compiled_conditions_match_the_parsed_ones(emotion: int, trust: int, turn: int,
+                                                   asked: bool, count: int, cause: bool,
+                                                   visited_b: bool) -> None:
+    from sim.engine.compiled import Layout
+
+    layout = Layout({"asked": 0, "count": 1}, {"cause": 1}, {"b": 1})
+    state = (0, emotion, trust, turn, (asked, count), int(cause), int(visited_b))
+    ctx = PlayContext(emotion, trust, turn, {"asked": asked, "count": count},
+                      frozenset({"cause"} if cause else ()), frozenset({"b"} if visited_b
+                                                                      else ()))
+    for source in CONDITIONS:
+        cond = parse_condition(source)
+        assert bool(compile_condition(cond, layout)(state)) == cond.holds(ctx), source
