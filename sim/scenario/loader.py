@@ -21,6 +21,7 @@ from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shorten
 from sim.scenario.yamltree import (
     MAX_BYTES,
     Irregular,
+    Marks,
     Pos,
     Tree,
     decode,
@@ -51,7 +52,8 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     if text is None:
         return None, problems
     try:
-        tree: Tree | None = Tree.lazy(read_data(text), text)
+        marks = Marks()
+        tree: Tree | None = Tree.marked(read_data(text, marks), marks)
         problems = []
     except Irregular:
         tree, problems = read_tree(text, path)

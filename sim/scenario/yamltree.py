@@ -46,6 +46,22 @@ class Pos:
     quoted: bool = False
 
 
+class Marks:
+    """Where :func:`read_data` met each value, recorded per container as it read them.
+
+    ``by_container`` maps ``id(container)`` to, for a mapping, ``{key: (key mark, value
+    mark, quoted)}`` and, for a list, ``[(value mark, quoted), ...]``; the containers
+    live as long as the data does. Keeping marks by container costs the first read
+    almost nothing (no path per value), and a path is looked up only when asked for.
+    """
+
+    __slots__ = ("by_container", "root")
+
+    def __init__(self) -> None:
+        self.by_container: dict[int, Any] = {}
+        self.root: Any = None
+
+
 class Tree:
     """A parsed document: the data, and where each value (and each key) starts, by path.
 
@@ -53,7 +69,7 @@ class Tree:
     asked for, since almost all of them are never needed.
     """
 
-    __slots__ = ("_text", "data", "keys", "quoted", "values")
+    __slots__ = ("_marks", "_text", "data", "keys", "quoted", "values")
 
     def __init__(self, data: Any = None, text: str | None = None):
         self.data = data
@@ -61,13 +77,51 @@ class Tree:
         self.keys: dict[Path, Any] = {}
         self.quoted: set[Path] = set()
         self._text = text
+        self._marks: Marks | None = None
 
     @classmethod
     def lazy(cls, data: Any, text: str) -> Tree:
         """A tree for data read without positions; they are worked out on first request."""
         return cls(data, text)
 
-    def _locate(self) -> None:
+    @classmethod
+    def marked(cls, data: Any, marks: Marks) -> Tree:
+        """A tree for data whose marks :func:`read_data` recorded by container."""
+        tree = cls(data)
+        tree._marks = marks
+        return tree
+
+    def _from_marks(self, path: Path) -> None:
+        """Copy the marks of ``path`` and its ancestors from the per-container record."""
+        marks = self._marks
+        assert marks is not None
+        node = self.data
+        if () not in self.values:
+            self.values[()] = marks.root
+        for depth, part in enumerate(path):
+            entry = marks.by_container.get(id(node))
+            if entry is None:
+                return
+            here = path[: depth + 1]
+            if type(node) is dict:
+                if part not in entry:
+                    return
+                key_mark, value_mark, quoted = entry[part]
+                self.keys[here] = key_mark
+            elif type(node) is list and type(part) is int and 0 <= part < len(node):
+                value_mark, quoted = entry[part]
+            else:
+                return
+            self.values[here] = value_mark
+            if quoted:
+                self.quoted.add(here)
+            node = node[part]
+
+    def _locate(self, path: Path = ()) -> None:
+        if self._marks is not None:
+            if path not in self.values:
+                self._from_marks(path)
+            return
         if self._text is not None:
             text, self._text = self._text, None
             located, _ = read_tree(text, "")
@@ -77,7 +131,7 @@ class Tree:
 
     def has(self, path: Path) -> bool:
         """True when the document has a value at ``path``."""
-        self._locate()
+        self._locate(path)
         return path in self.values
 
     def _pos(self, path: Path, mark: Any) -> Pos:
@@ -85,7 +139,7 @@ class Tree:
 
     def pos(self, path: Path) -> Pos:
         """The position of the value at ``path``, or of its nearest located ancestor."""
-        self._locate()
+        self._locate(path)
         while path:
             mark = self.values.get(path)
             if mark is not None:
@@ -96,7 +150,7 @@ class Tree:
 
     def key_pos(self, path: Path) -> Pos:
         """The position of the key naming ``path`` (falls back to the value's)."""
-        self._locate()
+        self._locate(path)
         mark = self.keys.get(path)
         return Pos(mark.line + 1, mark.column + 1) if mark is not None else self.pos(path)
 
@@ -213,17 +267,22 @@ def unprintable(text: str, index: int, path: str) -> Problem:
                    "at all")
 
 
+_QUOTES = ("'", '"')
+
+
 class Irregular(Exception):
     """The fast reader met something only the positioned reader can report."""
 
 
-def read_data(text: str) -> Any:
-    """The document's data, fast and without positions; raises :class:`Irregular` at the
-    first thing that needs a located report (an alias, anchor, tag, duplicate key, complex
-    key, deep nesting, several documents or a syntax error).
+def read_data(text: str, marks: Marks | None = None) -> Any:
+    """The document's data, fast; raises :class:`Irregular` at the first thing that needs
+    a located report (an alias, anchor, tag, duplicate key, complex key, deep nesting,
+    several documents or a syntax error).
 
-    Valid files — the common case — are read once, here; :func:`read_tree` re-reads a file
-    only when a problem must be located.
+    Valid files — the common case — are read once, here. Given ``marks``, where each value
+    starts is recorded in it as it is read (see :class:`Marks`), so a warning about a
+    valid file needs no second read; :func:`read_tree` re-reads a file only when an error
+    must be located.
     """
     loader = _Loader(text)
     get_event = loader.get_event
@@ -231,8 +290,9 @@ def read_data(text: str) -> Any:
         yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.StreamEndEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     plain, nulls = _plain, _NULLS
+    record = marks.by_container if marks is not None else None
     root: Any = None
-    # Per open collection: [container, pending key, is_mapping]
+    # Per open collection: [container, pending key, is_mapping, pending key's mark, marks]
     stack: list[list[Any]] = []
     documents = 0
     try:
@@ -246,6 +306,7 @@ def read_data(text: str) -> Any:
                 top = stack[-1] if stack else None
                 if top is not None and top[2] and top[1] is None:
                     top[1] = value
+                    top[3] = event.start_mark
                     continue
                 data = value if event.style else (None if value in nulls else plain(value))
             elif kind is mapping_start or kind is sequence_start:
@@ -271,6 +332,8 @@ def read_data(text: str) -> Any:
                 continue
             if not stack:
                 root = data
+                if marks is not None:
+                    marks.root = event.start_mark
             else:
                 top = stack[-1]
                 if top[2]:
@@ -279,10 +342,19 @@ def read_data(text: str) -> Any:
                     if key in top[0]:
                         raise Irregular
                     top[0][key] = data
+                    if record is not None:
+                        top[4][key] = (top[3], event.start_mark, kind is scalar_event
+                                       and event.style in _QUOTES)
                 else:
                     top[0].append(data)
+                    if record is not None:
+                        top[4].append((event.start_mark, kind is scalar_event
+                                       and event.style in _QUOTES))
             if kind is not scalar_event:
-                stack.append([data, None, kind is mapping_start])
+                own: Any = None
+                if record is not None:
+                    own = record[id(data)] = {} if kind is mapping_start else []
+                stack.append([data, None, kind is mapping_start, None, own])
     except (yaml.YAMLError, HugeNumber):
         raise Irregular from None
     finally:
