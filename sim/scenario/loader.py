@@ -6,6 +6,7 @@ errors of a file at once. Nothing here evaluates scenario content.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import types
@@ -47,7 +48,22 @@ def check_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
 
 
 def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
-    """Like :func:`check_file` for bytes already read; ``path`` names them in messages."""
+    """Like :func:`check_file` for bytes already read; ``path`` names them in messages.
+
+    The garbage collector is paused while the file is read: loading allocates tens of
+    thousands of containers and no cycles, and the collector's passes over them cost a
+    third of the load of a large file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_bytes(raw, path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     text, problems = decode(raw, path)
     if text is None:
         return None, problems
