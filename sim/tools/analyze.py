@@ -43,6 +43,7 @@ from sim.engine.playgraph import (
     PlayGraph,
     build,
     can_end,
+    paused_gc,
     reach_avoiding_step,
     steps_offered,
 )
@@ -511,6 +512,12 @@ def analyze(scenario: Scenario, *, budget: float = DEFAULT_BUDGET, max_turns: in
     ``max_turns`` matters only when conditions read ``turn`` (plays are then explored up
     to that many replies); ``max_states`` and ``max_labels`` bound memory.
     """
+    with paused_gc():
+        return _analyze(scenario, budget, max_turns, max_states, max_labels, worth)
+
+
+def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
+             max_labels: int, worth: bool) -> Analysis:
     began = time.process_time()
     deadline = began + budget
     notes: list[str] = []
@@ -672,3 +679,31 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
     order = {n: i for i, n in enumerate(sc.nodes)}
     return (sorted(m for m in offered if m not in worth),
             sorted(harmful.values(), key=lambda h: order[h.node]))
+
+
+def bands_and_harm(graph: PlayGraph, deadline: float) -> tuple[Any, bool]:
+    """The audit's findings that need the best-score search, for ``validate``: the
+    highest score reached in each outcome (real plays, replayed through the coach) and,
+    when the search finished before ``deadline`` on a complete graph, the decision
+    points where a harmful reply pays. Returns an :class:`~sim.tools.audit.Audit` with
+    those parts and whether the search finished."""
+    from sim.tools.audit import Audit
+
+    sc = graph.scenario
+    high = _Search(graph, True, deadline, MAX_LABELS)
+    high.run()
+    done = high.complete and graph.complete
+    best: dict[str, tuple[float, str, tuple[float, int, int]]] = {}
+    for ending, found in high.ending_found.items():
+        outcome = sc.endings[ending].outcome
+        if outcome not in best or found[0] > best[outcome][0]:
+            best[outcome] = (found[0], ending, found)
+    outcome_high: dict[str, tuple[float, str, list[str]]] = {}
+    for outcome, (_, ending, (_, label, choice)) in best.items():
+        play = replay(sc, high.moves(label, choice))
+        outcome_high[outcome] = (play.score, ending, play.plan)
+    harmful = None
+    if done and time.process_time() < deadline:
+        _, harmful = _worth(high, set())
+    return Audit(sc, [], [], outcome_high=outcome_high, exact=done,
+                 harmful_pays=harmful), done

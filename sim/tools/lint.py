@@ -2,25 +2,40 @@
 
 * ``font-missing``: a character the bundled font can't draw (it would show as a gap).
 * ``angry-best``: a ``best`` reply whose effects make the customer angrier.
-* ``skips-step``: a resolved ending can be reached without ever taking a method step
-  (found by exploring play states; skipped for scenarios too large to explore quickly,
-  where ``analyze`` answers the same question).
+* ``skips-step``: a resolved ending can be reached without ever taking a method step.
+* ``ending-meters``: an ending reachable with meters that contradict its outcome.
+* ``band-breach``, ``harmful-pays``: the assessment audit's findings that need the
+  score search (:mod:`sim.tools.audit`).
+
+The last three explore play states within :data:`VALIDATE_BUDGET` seconds per file;
+what they find in that time is reported, and ``checks-incomplete`` says when the time
+ran out (``analyze`` answers the same questions with a larger budget).
 * The assessment audit (:mod:`sim.tools.audit`): ``length-tell`` and ``blind-pass``.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario import STEPS, Problem, Scenario
 from sim.scenario.model import Text
 
+if TYPE_CHECKING:
+    from sim.engine.playgraph import PlayGraph
+
 log = logging.getLogger(__name__)
 
-#: play states explored for ``skips-step`` before giving up (keeps validate fast)
+#: play states explored for ``skips-step`` when called on its own
 SKIP_CHECK_STATES = 5_000
+#: CPU seconds validate spends on the checks that explore play states, per file
+VALIDATE_BUDGET = 0.5
+#: play states validate explores at most, per file (bounds its memory)
+VALIDATE_STATES = 300_000
 
 
 def _texts(scenario: Scenario) -> Iterator[Text]:
@@ -91,32 +106,195 @@ def angry_best_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
     return out
 
 
-def skip_step_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
-    """A resolved ending reachable while never taking some method step."""
-    from sim.engine.statespace import explore, reach_avoiding
+def _located(scenario: Scenario, lines: list[str], *path: str | int) -> tuple[int, int]:
+    line = scenario.line_of(*path)
+    return line, _col_of(lines[line - 1]) if 0 < line <= len(lines) else 1
 
-    space = explore(scenario, max_states=SKIP_CHECK_STATES, max_turns=60)
-    if not space.complete:
-        log.info("%s: too large to check skipped steps in validate; use analyze", scenario.id)
-        return []
+
+def _plan(scenario: Scenario, moves: list[tuple[str, int]]) -> str:
+    return ",".join(scenario.nodes[n].choices[i].id or f"{n}#{i + 1}" for n, i in moves)
+
+
+def skip_step_warnings(scenario: Scenario, lines: list[str],
+                       graph: PlayGraph | None = None) -> list[Problem]:
+    """A resolved ending reachable while never taking some method step.
+
+    On an incomplete exploration the plays found are still real, so they are reported.
+    """
+    from sim.engine.playgraph import build, reach_avoiding_step
+
+    if graph is None:
+        graph = build(scenario, max_states=SKIP_CHECK_STATES)
     path = scenario.source_path or scenario.id
     resolved = {e for e, end in scenario.endings.items() if end.outcome == "resolved"}
     out: list[Problem] = []
     for step in STEPS:
-        avoid = {(n, i) for n, node in scenario.nodes.items()
-                 for i, c in enumerate(node.choices) if c.step == step}
-        reached = reach_avoiding(space, avoid)
-        for ending in sorted(resolved & set(reached)):
-            plan = ",".join(scenario.nodes[n].choices[i].id or f"{n}#{i + 1}"
-                            for n, i in reached[ending])
-            line = scenario.line_of("endings", ending)
-            col = _col_of(lines[line - 1]) if 0 < line <= len(lines) else 1
+        reached = reach_avoiding_step(graph, step, stop_at=resolved)
+        for ending in sorted(reached):
+            line, col = _located(scenario, lines, "endings", ending)
             out.append(Problem(path, line, col, "warning",
                                "skips-step", f"resolved ending '{ending}' can be reached "
-                               f"without the '{step}' step, e.g. by {plan}",
+                               f"without the '{step}' step, e.g. by "
+                               f"{_plan(scenario, reached[ending])}",
                                "if the method needs that step here, route such plays "
                                "elsewhere: a 'branch' on a flag that step sets", ending))
     return out
+
+
+def _meter_fronts(graph: PlayGraph, calm: bool, deadline: float
+                  ) -> tuple[dict[str, list[tuple[int, int, list[tuple[str, int]]]]], bool]:
+    """For each ending, the meters (emotion, trust) it can be reached with that no other
+    arrival beats towards ``calm`` (lower emotion and higher trust) or, if not ``calm``,
+    towards anger (higher emotion, lower trust) — each with a play that gets there.
+
+    Clamping keeps order, so the extreme arrivals come from extreme states: per play
+    state only the front of such meter pairs is kept. Returns the fronts and whether the
+    search finished before ``deadline``.
+    """
+    sc = graph.scenario
+    sign = 1 if calm else -1
+
+    def beats(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return sign * a[0] <= sign * b[0] and sign * a[1] >= sign * b[1]
+
+    start = (sc.customer.emotion, sc.customer.trust)
+    fronts: dict[int, list[tuple[int, int]]] = {0: [start]}
+    parent: dict[tuple[int, int, int], tuple[int, int, int, int]] = {}
+    arrivals: dict[str, list[tuple[int, int, list[tuple[str, int]]]]] = {}
+    queue = deque([(0, start)])
+    tick = 0
+
+    def moves_to(sid: int, point: tuple[int, int]) -> list[tuple[str, int]]:
+        out: list[tuple[str, int]] = []
+        key = (sid, *point)
+        while key in parent:
+            prev, pe, pt, choice = parent[key]
+            out.append((graph.node_of(prev), choice))
+            key = (prev, pe, pt)
+        return out[::-1]
+
+    while queue:
+        tick += 1
+        if not tick & 1023 and time.process_time() > deadline:
+            return arrivals, False
+        sid, point = queue.popleft()
+        if point not in fronts.get(sid, ()):
+            continue  # beaten since it was queued
+        row = graph.info[graph.states[sid][0]]
+        for choice, target in graph.edges[sid]:
+            ci = row[choice]
+            nxt = (max(0, min(100, point[0] + ci.emotion)), max(0, min(100, point[1] + ci.trust)))
+            if target < 0:
+                ending = graph.ending_ids[-1 - target]
+                here = arrivals.setdefault(ending, [])
+                if any(beats((e, t), nxt) for e, t, _ in here):
+                    continue
+                here[:] = [a for a in here if not beats(nxt, (a[0], a[1]))]
+                here.append((*nxt, [*moves_to(sid, point), (graph.node_of(sid), choice)]))
+                continue
+            front = fronts.setdefault(target, [])
+            if any(beats(p, nxt) for p in front):
+                continue
+            front[:] = [p for p in front if not beats(nxt, p)]
+            front.append(nxt)
+            parent[(target, *nxt)] = (sid, point[0], point[1], choice)
+            queue.append((target, nxt))
+    return arrivals, True
+
+
+#: meters at an ending that contradict its outcome (documented in docs/authoring.md)
+LOST_CALM = (30, 70)  # a lost ending reached at emotion ≤ 30 and trust ≥ 70
+RESOLVED_ANGRY = (70, 30)  # a resolved ending reached at emotion ≥ 70 or trust ≤ 30
+
+
+def ending_meter_warnings(scenario: Scenario, lines: list[str], graph: PlayGraph,
+                          deadline: float) -> tuple[list[Problem], bool]:
+    """``ending-meters``: an ending reachable with meters that contradict its outcome — a
+    customer who is calm and trusting yet lost, or still angry or distrustful yet
+    resolved. Returns the warnings and whether every arrival was checked."""
+    path = scenario.source_path or scenario.id
+    out: list[Problem] = []
+    outcomes = {e: end.outcome for e, end in scenario.endings.items()}
+    complete = True
+    if "lost" in outcomes.values():
+        calm, done = _meter_fronts(graph, True, deadline)
+        complete &= done
+        for ending, points in calm.items():
+            hits = [p for p in points if outcomes[ending] == "lost"
+                    and p[0] <= LOST_CALM[0] and p[1] >= LOST_CALM[1]]
+            if hits:
+                e, t, moves = hits[0]
+                line, col = _located(scenario, lines, "endings", ending)
+                out.append(Problem(
+                    path, line, col, "warning", "ending-meters",
+                    f"lost ending '{ending}' can be reached with the customer calm and "
+                    f"trusting (emotion {e}, trust {t}), e.g. by {_plan(scenario, moves)}",
+                    f"a lost customer is not at emotion ≤ {LOST_CALM[0]} and trust ≥ "
+                    f"{LOST_CALM[1]}: route such plays to a better ending, or change the "
+                    "replies' effects", ending))
+    if "resolved" in outcomes.values():
+        angry, done = _meter_fronts(graph, False, deadline)
+        complete &= done
+        for ending, points in angry.items():
+            hits = [p for p in points if outcomes[ending] == "resolved"
+                    and (p[0] >= RESOLVED_ANGRY[0] or p[1] <= RESOLVED_ANGRY[1])]
+            if hits:
+                e, t, moves = hits[0]
+                line, col = _located(scenario, lines, "endings", ending)
+                out.append(Problem(
+                    path, line, col, "warning", "ending-meters",
+                    f"resolved ending '{ending}' can be reached with the customer still "
+                    f"{'angry' if e >= RESOLVED_ANGRY[0] else 'distrustful'} (emotion {e}, "
+                    f"trust {t}), e.g. by {_plan(scenario, moves)}",
+                    f"a resolved customer is below emotion {RESOLVED_ANGRY[0]} and above "
+                    f"trust {RESOLVED_ANGRY[1]}: add a 'branch' on the meters before this "
+                    "ending", ending))
+    return out, complete
+
+
+def exploration_warnings(scenario: Scenario, lines: list[str],
+                         budget: float = VALIDATE_BUDGET) -> list[Problem]:
+    """The warnings that need the play states explored, within ``budget`` CPU seconds:
+    ``skips-step``, ``ending-meters``, ``band-breach`` and ``harmful-pays``.
+
+    What is found before the budget runs out is real and reported; when it runs out, a
+    ``checks-incomplete`` warning says so (``analyze`` has a larger budget).
+    """
+    from sim.engine.playgraph import paused_gc
+
+    with paused_gc():
+        return _exploration_warnings(scenario, lines, budget)
+
+
+def _exploration_warnings(scenario: Scenario, lines: list[str], budget: float) -> list[Problem]:
+    from sim.engine.playgraph import build
+    from sim.tools.analyze import bands_and_harm
+
+    began = time.process_time()
+    deadline = began + budget
+    graph = build(scenario, max_states=VALIDATE_STATES, deadline=began + budget / 3)
+    out = skip_step_warnings(scenario, lines, graph)
+    meters, meters_done = ending_meter_warnings(scenario, lines, graph, deadline)
+    out += meters
+    result, scores_done = bands_and_harm(graph, deadline)
+    out += audit_analysis_warnings(scenario, lines, result)
+    if not (graph.complete and meters_done and scores_done):
+        path = scenario.source_path or scenario.id
+        line, col = _located(scenario, lines, "nodes")
+        out.append(Problem(path, line, col, "warning", "checks-incomplete",
+                           f"validate explored {len(graph.states)} play states in its "
+                           f"{budget:g} s budget, not all of them: skipped steps, meters at "
+                           "endings, outcome bands and harmful replies are reported for the "
+                           "plays explored",
+                           f"run 'python main.py analyze {scenario.id}' for the full check"))
+    return out
+
+
+def audit_analysis_warnings(scenario: Scenario, lines: list[str], result: Any) -> list[Problem]:
+    """``band-breach`` and ``harmful-pays`` warnings from a score search's findings."""
+    from sim.tools.audit import audit_warnings
+
+    return audit_warnings(result, lines) if result is not None else []
 
 
 def audit_check_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
@@ -136,4 +314,4 @@ def extra_warnings(scenario: Scenario) -> list[Problem]:
         except OSError:
             lines = []
     return [*font_warnings(scenario, lines), *angry_best_warnings(scenario, lines),
-            *skip_step_warnings(scenario, lines), *audit_check_warnings(scenario, lines)]
+            *exploration_warnings(scenario, lines), *audit_check_warnings(scenario, lines)]
