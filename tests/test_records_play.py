@@ -303,8 +303,9 @@ def run_cli(args: list[str], stdin: str, timeout: float = 60) -> subprocess.Comp
 def test_terminal_play_killed_then_resumed(tmp_path: Path, library: Path):
     """``play --text`` killed mid-session; the next ``play`` offers to continue it."""
     db = tmp_path / "r.sqlite3"
+    # seed 8 shows 'let her vent' first, then 'apologise': reply 1 twice goes on
     args = ["play", str(library / "late-cake.yaml"), "--text", "--trainee", "Ana",
-            "--db", str(db)]
+            "--db", str(db), "--seed", "8"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -347,7 +348,7 @@ def test_terminal_play_killed_then_resumed(tmp_path: Path, library: Path):
 def test_declining_resume_starts_afresh(tmp_path: Path, library: Path):
     db = tmp_path / "r.sqlite3"
     args = ["play", str(library / "late-cake.yaml"), "--text", "--trainee", "Ana",
-            "--db", str(db)]
+            "--db", str(db), "--seed", "8"]
     assert run_cli(args, stdin="1\nq\n").returncode == 0
     out = run_cli(args, stdin="n\n1\n1\nq\n")
     assert "Your replies so far" not in out.stdout

@@ -287,10 +287,13 @@ def test_migration_from_v1_keeps_everything_and_backs_up(tmp_path: Path):
     path = tmp_path / "r.sqlite3"
     make_v1_database(path)
     with open_store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.backup_path is not None and store.backup_path.exists()
         sessions = store.sessions(newest_first=False)
         assert [s.score for s in sessions] == [77, None]
+        # the old score is kept, and said to be the first formula's; no reply order seed
+        assert [s.scoring_version for s in sessions] == [1, None]
+        assert [s.seed for s in sessions] == [None, None]
         assert len({s.uid for s in sessions}) == 2 and all(sessions[0].uid for _ in "x")
         assert [t.reply for t in store.turns(1)] == ["Go on", "Sorry"]
         mastery = store.mastery("ana")

@@ -38,14 +38,18 @@ def play_plan(d: Driver, plan: list, use_mouse: bool) -> None:
         assert d.scene.name == "play"
         d.key(pygame.K_SPACE)  # show the customer's whole line
         d.step()
+        # plans name replies in the authored order; the window numbers them as shown
         offered = session.choices()
         if isinstance(token, int) or str(token).isdigit():
-            number = int(token)
+            wanted = offered[int(token) - 1].index
         else:
-            number = next(o.number for o in offered if o.choice.id == token)
-        if use_mouse and i % 2 == 0:
-            button = next(b for b in d.scene.layout()["buttons"]
-                          if b.action == f"choose:{number}")
+            wanted = next(o.index for o in offered if o.choice.id == token)
+        number = 1 + [o.index for o in session.shown()].index(wanted)
+        layout = d.scene.layout()
+        button = next(b for b in layout["buttons"] if b.action == f"choose:{number}")
+        # click it when it is in view (the replies scroll; a shuffled order can put the
+        # one wanted below the fold), else press its key
+        if use_mouse and i % 2 == 0 and layout["replies"].contains(button.rect):
             d.click(button.rect.center)
         else:
             d.key(getattr(pygame, f"K_{number}"))
@@ -126,6 +130,7 @@ def test_leaving_mid_session_asks_and_offers_resume(tmp_path: Path, example_path
     d.key(pygame.K_RETURN)
     d.key(pygame.K_SPACE)
     d.key(pygame.K_1)
+    shown = [o.index for o in d.scene.session.shown()]
     d.key(pygame.K_ESCAPE)
     assert d.app.confirm is not None and d.scene.name == "play"
     d.key(pygame.K_ESCAPE)  # "stay"
@@ -138,6 +143,8 @@ def test_leaving_mid_session_asks_and_offers_resume(tmp_path: Path, example_path
     d.click(resume.rect.center)
     assert d.scene.name == "play"
     assert d.scene.session.turn == 1
+    # the resumed session shows the replies in the same order as before
+    assert [o.index for o in d.scene.session.shown()] == shown
 
 
 def test_name_is_typed_and_remembered(tmp_path: Path, example_path: Path) -> None:

@@ -75,8 +75,11 @@ def test_scenes_fit(lang: str, size: str, scale: float, tmp_path: Path) -> None:
     session = d.scene.session
     for i, token in enumerate(plan):
         d.key(pygame.K_SPACE)
-        number = token if isinstance(token, int) else next(
-            o.number for o in session.choices() if o.choice.id == token)
+        # the plan names replies as written; the window numbers them as shown
+        offered = session.choices()
+        wanted = offered[int(token) - 1].index if isinstance(token, int) else next(
+            o.index for o in offered if o.choice.id == token)
+        number = 1 + [o.index for o in session.shown()].index(wanted)
         d.key(getattr(pygame, f"K_{number}"))
         if i == 1:
             d.step(10)

@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "window)")
     p.add_argument("--text", action="store_true", help="play in the terminal")
     p.add_argument("--choices", metavar="LIST",
-                   help="answer non-interactively: reply ids or 1-based numbers, e.g. 1,3,2")
+                   help="answer non-interactively: reply ids or 1-based numbers, e.g. 1,3,2 "
+                        "(a number counts the replies on offer in the order written, "
+                        "whatever order they are shown in)")
+    p.add_argument("--seed", metavar="N", type=parse_seed,
+                   help="the seed of the reply order (0 to 2147483647); by default a fresh "
+                        "one, except with --choices, which keeps the order written")
     p.add_argument("--json", action="store_true", help="print the debrief as JSON")
     p.add_argument("--trainee", metavar="NAME", help="whose practice this is")
     p.add_argument("--coach", action="store_true",
@@ -99,6 +104,31 @@ def parse_flag(text: str) -> tuple[str, bool | int]:
             f"{name}: the value must be true, false or an integer, not {raw!r}") from None
 
 
+def parse_seed(text: str) -> int:
+    """A reply-order seed: a whole number from 0 to 2^31 - 1 (argparse reports others)."""
+    from sim.engine.session import SEED_LIMIT
+
+    raw = text.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to "
+                                         f"{SEED_LIMIT - 1}")
+    value = int(raw)
+    if value >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"the seed must be from 0 to {SEED_LIMIT - 1}")
+    return value
+
+
+def seed_of(args: argparse.Namespace, scripted: bool) -> int | None:
+    """The reply-order seed of a new terminal session: ``--seed``, else a fresh one, except
+    for a ``--choices`` plan, which keeps the authored order (scripts stay deterministic)."""
+    from sim.engine import new_seed
+
+    seed = getattr(args, "seed", None)
+    if seed is not None:
+        return int(seed)
+    return None if scripted else new_seed()
+
+
 def preset_of(args: argparse.Namespace) -> dict:
     """The preview preset given on the command line (empty: an ordinary session)."""
     preset: dict = {}
@@ -153,6 +183,7 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     from sim.console.recording import begin, saved_note
 
     scripted = args.choices is not None
+    seed = seed_of(args, scripted)
     plan = parse_plan(args.choices) if scripted else []
     preset = preset_of(args)
     if preset:  # a trainer's preview: play from the preset state, unrecorded
@@ -160,14 +191,15 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
         from sim.records import NullRecorder
 
         try:
-            started = Session(scenario, **preset), NullRecorder()
+            started = Session(scenario, seed=seed, **preset), NullRecorder()
         except ChoiceError as exc:
             raise UsageError(f"--at: {exc}") from None
     else:
             started = begin(scenario, db=args.db, trainee=args.trainee, lang=args.lang,
                         out=sys.stderr if scripted else stream,
                         read=None if scripted else _reader(stream),
-                        mode="scripted" if scripted else "text", library=library_of(args))
+                        mode="scripted" if scripted else "text", library=library_of(args),
+                        seed=seed)
     if started is None:  # the records can't be used and the trainee chose not to play
         return 2
     session, recorder = started
@@ -185,7 +217,9 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
             printer.line(note)
     debrief = assess(session)
     if args.json:
-        json.dump(debrief.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        data = debrief.to_json()
+        data["seed"] = session.seed  # the reply order shown (None: the authored order)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print_debrief(debrief, scenario, printer)

@@ -115,8 +115,10 @@ class TerminalPlayer:
         p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
         p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
                f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
-        for offered in s.choices():
-            p.line(f"  {offered.number}. {p.t(offered.choice.reply)}", "     ")
+        # numbered in the order shown (shuffled per session); --choices plans name the
+        # authored order instead, through Session.answer
+        for number, offered in enumerate(s.shown(), start=1):
+            p.line(f"  {number}. {p.t(offered.choice.reply)}", "     ")
 
     def show_turn(self, turn: Turn) -> None:
         """The reply given; in coach mode its step, quality and the coach's note."""
@@ -160,7 +162,7 @@ class TerminalPlayer:
                 if number is not None and number <= n:
                     break
                 self.p.line(tr("bad_pick", self.p.lang, n=n))
-            self.show_turn(self.session.choose(number - 1))
+            self.show_turn(self.session.choose_shown(number - 1))
         self.show_ending()
         return True
 

@@ -83,10 +83,13 @@ def begin(
     read: Reader | None,
     mode: str,
     library: Any = None,
+    seed: int | None = None,
 ) -> tuple[Session, Recorder | NullRecorder] | None:
     """The session to play and its recorder; None when the trainee chose not to play.
 
     ``read`` None means scripted play: nothing is asked, no resume is offered.
+    ``seed`` is the new session's reply order (None: the authored order); a resumed
+    session keeps the one it was recorded with.
     """
     trainee = trainee or default_trainee()
     try:
@@ -95,9 +98,9 @@ def begin(
         out.write(tr("rec_unavailable", lang, error=str(exc)) + "\n")
         if read is None:
             out.write(tr("rec_off", lang) + "\n")
-            return Session(scenario), NullRecorder()
+            return Session(scenario, seed=seed), NullRecorder()
         if _yes(read, tr("rec_play_anyway", lang), default=False):
-            return Session(scenario), NullRecorder()
+            return Session(scenario, seed=seed), NullRecorder()
         return None
     if store.backup_path is not None:
         out.write(tr("rec_backup", lang, path=str(store.backup_path)) + "\n")
@@ -106,15 +109,15 @@ def begin(
             resumed = _offer_resume(store, scenario, trainee, lang, out, read, library)
             if resumed is not None:
                 return resumed
-        recorder = store.start(trainee, scenario, lang=lang, mode=mode)
+        recorder = store.start(trainee, scenario, lang=lang, mode=mode, seed=seed)
     except StoreError as exc:
         out.write(tr("rec_unavailable", lang, error=str(exc)) + "\n")
         if read is not None and not _yes(read, tr("rec_play_anyway", lang), default=False):
             return None
-        return Session(scenario), NullRecorder()
+        return Session(scenario, seed=seed), NullRecorder()
     recorder.on_error = lambda exc: out.write(
         "\n" + tr("rec_failed", lang, error=str(exc)) + "\n")
-    session = Session(scenario)
+    session = Session(scenario, seed=seed)
     recorder.attach(session)
     return session, recorder
 

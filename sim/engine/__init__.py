@@ -8,10 +8,19 @@ from sim.engine.events import (
     NodeEntered,
     SessionEnded,
 )
-from sim.engine.session import ChoiceError, Offered, Session, continue_with, replay
+from sim.engine.session import (
+    ChoiceError,
+    Offered,
+    Session,
+    continue_with,
+    new_seed,
+    replay,
+    shown_order,
+)
 from sim.engine.turn import Turn
 
 __all__ = [
     "ChoiceError", "ChoiceMade", "Event", "FactLearned", "MetersChanged", "NodeEntered",
-    "Offered", "Session", "SessionEnded", "Turn", "continue_with", "replay",
+    "Offered", "Session", "SessionEnded", "Turn", "continue_with", "new_seed", "replay",
+    "shown_order",
 ]

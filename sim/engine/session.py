@@ -12,8 +12,10 @@ events. Deterministic: the same replies always give the same history.
 from __future__ import annotations
 
 import logging
+import random
+import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from transitions import Machine
@@ -52,6 +54,31 @@ def _clamp(value: int) -> int:
     return max(0, min(100, value))
 
 
+#: seeds are drawn below this bound (they fit any records column and command line)
+SEED_LIMIT = 2**31
+
+
+def new_seed() -> int:
+    """A fresh random seed for a session's reply order."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
+def shown_order(seed: int | None, turn: int, node_id: str, offered: Sequence[int],
+                shuffle: bool = True) -> list[int]:
+    """The order in which the replies ``offered`` (indices in the node) are shown.
+
+    Without a seed, or at a node that says ``shuffle: false``, it is the authored order.
+    Otherwise it is a shuffle drawn from the seed, the number of replies given so far
+    (``turn``) and the node: the same session shows the same order when it is resumed or
+    reviewed, and a node met twice is shuffled afresh.
+    """
+    order = list(offered)
+    if seed is None or not shuffle or len(order) < 2:
+        return order
+    random.Random(f"{seed}:{turn}:{node_id}").shuffle(order)
+    return order
+
+
 def _trigger(node_id: str, index: int) -> str:
     return f"{node_id}#{index}"
 
@@ -67,7 +94,10 @@ class Session:
 
     ``start``, ``emotion``, ``trust``, ``flags`` and ``learned`` preset the state, so a
     trainer can preview from any node; by default play starts at the scenario's start
-    with the customer's starting meters.
+    with the customer's starting meters. ``seed`` shuffles the order in which replies are
+    shown (:meth:`shown`, :func:`shown_order`); None keeps the authored order. Replies
+    are always named by their authored position (:meth:`choose`, :meth:`answer`), so a
+    plan means the same whatever the order shown.
     """
 
     def __init__(
@@ -79,8 +109,10 @@ class Session:
         trust: int | None = None,
         flags: Mapping[str, bool | int] | None = None,
         learned: Iterable[str] = (),
+        seed: int | None = None,
     ):
         self.scenario = scenario
+        self.seed = seed
         start = start or scenario.start
         if start not in scenario.nodes:
             raise ChoiceError(f"no node '{start}' in scenario '{scenario.id}'")
@@ -92,6 +124,9 @@ class Session:
         self.turn = 0
         self.flags: dict[str, bool | int] = dict(flags or {})
         self.learned: set[str] = set(learned)
+        # the preset, kept so the coach can explore the play from where it began
+        self.start_flags: dict[str, bool | int] = dict(self.flags)
+        self.start_learned: frozenset[str] = frozenset(self.learned)
         self.visits: Counter[str] = Counter({start: 1})
         self._history: list[Turn] = []
         self._listeners: list[Listener] = []
@@ -193,7 +228,29 @@ class Session:
                    if c.when is None or c.when.holds(self)]
         return [Offered(n, i, c) for n, (i, c) in enumerate(offered, start=1)]
 
+    def shown(self) -> list[Offered]:
+        """The replies on offer in the order they are shown (see :func:`shown_order`).
+
+        Each keeps its ``number`` among :meth:`choices` (authored order); a front end
+        numbers them by their place here and gives one with :meth:`choose_shown`.
+        """
+        offered = self.choices()
+        node = self.node
+        if node is None:
+            return offered
+        by_index = {o.index: o for o in offered}
+        order = shown_order(self.seed, self.turn, self.node_id, list(by_index),
+                            node.shuffle)
+        return [by_index[i] for i in order]
+
     # --- what front ends call -------------------------------------------------------
+
+    def choose_shown(self, position: int) -> Turn:
+        """Give the reply at 0-based ``position`` in :meth:`shown` (the order on screen)."""
+        shown = self.shown()
+        if not 0 <= position < len(shown):
+            raise ChoiceError(f"there is no reply {position + 1}; choose 1 to {len(shown)}")
+        return self.choose(shown[position].number - 1)
 
     def choose(self, which: int | str) -> Turn:
         """Give a reply: an ``int`` is a 0-based position in :meth:`choices`, a ``str`` an id."""
@@ -285,7 +342,7 @@ def continue_with(session: Session, scenario: Scenario) -> Session:
     if node in scenario.endings:
         raise ChoiceError(f"'{node}' is an ending; restart the scenario to preview it")
     fresh = Session(scenario, start=node, emotion=session.emotion, trust=session.trust,
-                    flags=session.flags,
+                    flags=session.flags, seed=session.seed,
                     learned=(f for f in session.learned if f in scenario.facts))
     fresh.visits = Counter({k: v for k, v in session.visits.items()
                             if k in scenario.nodes or k in scenario.endings})

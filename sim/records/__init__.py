@@ -19,8 +19,9 @@ Recording a session (commit every turn as it is played)
 ::
 
     store = open_store(args.db)
-    recorder = store.start(trainee, scenario, lang="en", mode="window")
-    session = Session(scenario)
+    seed = new_seed()              # the session's reply order (sim.engine.new_seed)
+    recorder = store.start(trainee, scenario, lang="en", mode="window", seed=seed)
+    session = Session(scenario, seed=seed)
     recorder.attach(session)       # subscribes to the engine's events
     recorder.on_error = show_notice  # optional: a write failed (disk full, ...)
     ...                            # play: each turn is on disk when choose() returns
@@ -41,8 +42,8 @@ Resuming at start-up
         if plan.state == "ready":
             session, recorder = store.resume(plan)    # replayed, recorder attached
         elif plan.state == "changed":
-            recorder = store.restart(plan)            # new session on the new file
-            session = Session(plan.scenario); recorder.attach(session)
+            recorder = store.restart(plan, seed)      # new session on the new file
+            session = Session(plan.scenario, seed=seed); recorder.attach(session)
         else:
             store.abandon(info.id)
 

@@ -62,6 +62,10 @@ class SessionInfo:
     score: float | None  # 0..100, one decimal
     turns: int
     origin: str | None = None
+    #: the seed of the reply order (None: authored order)
+    seed: int | None = None
+    #: the scoring formula that gave ``score`` (1 for sessions finished before version 2)
+    scoring_version: int | None = None
 
     @property
     def is_open(self) -> bool:

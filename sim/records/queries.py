@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 _SESSION_SQL = """
 SELECT s.id, s.uid, t.name AS trainee, s.scenario_id, s.scenario_hash, s.scenario_path,
        s.lang, s.mode, s.started_at, s.ended_at, s.status, s.ending, s.outcome, s.score,
-       s.origin, (SELECT count(*) FROM turn WHERE turn.session_id = s.id) AS turns
+       s.origin, s.seed, s.scoring_version,
+       (SELECT count(*) FROM turn WHERE turn.session_id = s.id) AS turns
 FROM session s JOIN trainee t ON t.id = s.trainee_id
 """
 
@@ -31,7 +32,7 @@ def _info(row: Any) -> SessionInfo:
         lang=row["lang"], mode=row["mode"], started_at=row["started_at"],
         ended_at=row["ended_at"], status=row["status"], ending=row["ending"],
         outcome=row["outcome"], score=_score(row["score"]), turns=row["turns"],
-        origin=row["origin"],
+        origin=row["origin"], seed=row["seed"], scoring_version=row["scoring_version"],
     )
 
 

@@ -121,6 +121,7 @@ class Recorder:
             self.store.finish_session(
                 self.session_id, ending=debrief.ending_id, outcome=debrief.outcome,
                 score=debrief.score, steps=steps,
+                scoring_version=getattr(debrief, "scoring_version", None),
             )
         except StoreError as exc:
             self._failed(exc)

@@ -100,11 +100,12 @@ def plan_resume(
     })
 
 
-def replay(scenario: Any, turns: list[Any]) -> Any:
-    """A new ``Session`` with the recorded turns chosen again, in order."""
+def replay(scenario: Any, turns: list[Any], seed: int | None = None) -> Any:
+    """A new ``Session`` (reply order from ``seed``) with the recorded turns chosen
+    again, in order."""
     from sim.engine import Session
 
-    session = Session(scenario)
+    session = Session(scenario, seed=seed)
     for turn in turns:
         if session.is_over:
             raise ResumeError(f"the session ended before recorded turn {turn.number}")
@@ -133,7 +134,7 @@ def resume(store: Store, plan: ResumePlan) -> tuple[Any, Recorder]:
     info = store.session(plan.info.id)
     if not info.is_open:
         raise ResumeError(f"session {info.id} is already {info.status}")
-    session = replay(plan.scenario, store.turns(info.id))
+    session = replay(plan.scenario, store.turns(info.id), info.seed)
     recorder = Recorder(store, info, plan.scenario)
     recorder.attach(session)
     if session.is_over:  # stopped between the last turn and its result: finish it now
@@ -141,9 +142,11 @@ def resume(store: Store, plan: ResumePlan) -> tuple[Any, Recorder]:
     return session, recorder
 
 
-def restart(store: Store, plan: ResumePlan) -> Recorder:
-    """Abandon the open session and start a new one on the plan's current scenario."""
+def restart(store: Store, plan: ResumePlan, seed: int | None = None) -> Recorder:
+    """Abandon the open session and start a new one on the plan's current scenario
+    (its reply order from ``seed``)."""
     if plan.scenario is None:
         raise ResumeError(plan.message["en"])
     store.abandon(plan.info.id)
-    return store.start(plan.info.trainee, plan.scenario, plan.info.lang, plan.info.mode)
+    return store.start(plan.info.trainee, plan.scenario, plan.info.lang, plan.info.mode,
+                       seed=seed)

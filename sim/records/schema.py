@@ -17,6 +17,11 @@ Version history
    (backfilled for finished v1 sessions from their turns with the debrief's rule:
    a ``best`` reply of the step -> excellent, ``good`` -> done, only poor/harmful ->
    weak, never -> missed).
+3. Assessment v2: ``session.seed`` (the seed of the session's reply order, so a
+   resumed session shows the replies in the same order; NULL: the authored order) and
+   ``session.scoring_version`` (which scoring formula gave ``session.score``: sessions
+   finished before this version were scored by formula 1, and keep that score; see
+   docs/records.md).
 
 Scores: the debrief scores to one decimal (``99.5``) and ``session.score`` stores it as
 given. The column's INTEGER affinity keeps ``99.5`` as REAL and ``88.0`` as the integer
@@ -138,8 +143,15 @@ def _v2(conn: sqlite3.Connection) -> None:
         )
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE session ADD COLUMN seed INTEGER")
+    conn.execute("ALTER TABLE session ADD COLUMN scoring_version INTEGER")
+    # every score stored so far was given by the first formula
+    conn.execute("UPDATE session SET scoring_version = 1 WHERE score IS NOT NULL")
+
+
 #: MIGRATIONS[n] brings a database from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -319,17 +319,20 @@ class Store:
         scenario_path: str | None = None,
         lang: str = "en",
         mode: str = "window",
+        seed: int | None = None,
     ) -> SessionInfo:
-        """Open a new session row (status ``playing``) and return it."""
+        """Open a new session row (status ``playing``) and return it; ``seed`` is the
+        seed of its reply order."""
         trainee = normalize_name(trainee)
         uid = uuid.uuid4().hex
         with self.transaction() as conn:
             tid = self._trainee_id(conn, trainee)
             cur = conn.execute(
                 """INSERT INTO session(uid, trainee_id, scenario_id, scenario_hash,
-                       scenario_path, lang, mode, started_at, status)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing')""",
-                (uid, tid, scenario_id, scenario_hash, scenario_path, lang, mode, now_iso()),
+                       scenario_path, lang, mode, started_at, status, seed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?)""",
+                (uid, tid, scenario_id, scenario_hash, scenario_path, lang, mode, now_iso(),
+                 seed),
             )
             session_id = int(cur.lastrowid or 0)
         return self.session(session_id)
@@ -358,14 +361,15 @@ class Store:
         outcome: str | None,
         score: float | None,
         steps: dict[str, str] | None = None,
+        scoring_version: int | None = None,
     ) -> None:
         """Mark a session finished with its ending, score (0..100, one decimal, stored
-        as given) and per-step status."""
+        as given), per-step status and the version of the formula that scored it."""
         with self.transaction() as conn:
             conn.execute(
                 """UPDATE session SET status = 'finished', ended_at = ?, ending = ?,
-                       outcome = ?, score = ? WHERE id = ?""",
-                (now_iso(), ending, outcome, score, session_id),
+                       outcome = ?, score = ?, scoring_version = ? WHERE id = ?""",
+                (now_iso(), ending, outcome, score, scoring_version, session_id),
             )
             conn.execute("DELETE FROM session_step WHERE session_id = ?", (session_id,))
             conn.executemany(
@@ -385,16 +389,17 @@ class Store:
     # -- the front ends' API --------------------------------------------------------------
 
     def start(self, trainee: str, scenario: Any, lang: str = "en", mode: str = "window",
-              ) -> Recorder:
+              seed: int | None = None) -> Recorder:
         """Open a session for ``scenario`` (a ``sim.scenario.Scenario``) and return its
-        ``Recorder``; call ``recorder.attach(session)`` before the first choice."""
+        ``Recorder``; call ``recorder.attach(session)`` (a session made with the same
+        ``seed``) before the first choice."""
         from sim.records.recorder import Recorder
 
         source = getattr(scenario, "source_path", None)
         info = self.create_session(
             trainee, scenario.id, scenario.content_hash,
             scenario_path=str(Path(source).resolve()) if source else None,
-            lang=lang, mode=mode,
+            lang=lang, mode=mode, seed=seed,
         )
         return Recorder(self, info, scenario)
 
@@ -417,11 +422,12 @@ class Store:
 
         return resume(self, plan)
 
-    def restart(self, plan: ResumePlan) -> Recorder:
-        """Abandon the open session and start a new one on the current scenario file."""
+    def restart(self, plan: ResumePlan, seed: int | None = None) -> Recorder:
+        """Abandon the open session and start a new one on the current scenario file
+        (its reply order from ``seed``)."""
         from sim.records.resume import restart
 
-        return restart(self, plan)
+        return restart(self, plan, seed)
 
     # -- queries --------------------------------------------------------------------------
 

@@ -152,6 +152,9 @@ class Node(BaseModel):
     model_config = _FROZEN
     say: Text
     note: Text | None = None
+    shuffle: StrictBool = Field(
+        default=True, description="false keeps the replies in the order written, where the "
+        "order carries meaning; otherwise each session shows them in its own shuffled order")
     choices: Annotated[list[Choice], Field(min_length=1, max_length=6)]
 
 

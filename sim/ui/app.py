@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import pygame
 
+from sim.engine import new_seed
 from sim.ui import strings, theme
 from sim.ui.intents import Intent, Kind, translate
 from sim.ui.library import Library
@@ -179,11 +180,14 @@ class App:
         store: Any = None,
         use_records: bool = True,
         background: bool = False,
+        seeds: Callable[[], int] | None = None,
     ) -> None:
         """``background`` loads the library and records in a thread, so the first
-        frame is drawn at once (the menu shows them when ready)."""
+        frame is drawn at once (the menu shows them when ready). ``seeds`` gives each
+        new session the seed of its reply order (default: a fresh random one)."""
         self.settings_path = settings_path or default_settings_path(db)
         self.settings = Settings.load(self.settings_path)
+        self.new_seed: Callable[[], int] = seeds or new_seed
         if lang in strings.LANGS:
             self.settings.lang = lang
         if trainee:

@@ -44,8 +44,12 @@ def start_play(
     from sim.ui.scenes.play import PlayScene
 
     preset = preset or Preset()
+    # Replies are shown in a per-session shuffled order (recorded, so a resumed session
+    # shows the same); a trainer's preview in coach mode keeps the authored order, exam
+    # mode always shuffles.
+    seed = None if preset and app.settings.coach else app.new_seed()
     try:
-        session = Session(entry.scenario, **preset.session_kwargs())
+        session = Session(entry.scenario, seed=seed, **preset.session_kwargs())
     except ChoiceError as exc:
         app.notify(str(exc))
         return False
@@ -60,7 +64,8 @@ def start_play(
     elif app.store is not None and app.settings.trainee:
         try:
             mode = "coach" if app.settings.coach else "exam"
-            recorder = app.store.start(app.settings.trainee, entry.scenario, app.lang, mode)
+            recorder = app.store.start(app.settings.trainee, entry.scenario, app.lang, mode,
+                                       seed=seed)
             recorder.attach(session)
         except Exception as exc:  # play on without recording
             log.warning("not recording this session: %s", exc)

@@ -409,8 +409,9 @@ class MenuScene(Scene):
             if plan.state == "ready":
                 session, recorder = store.resume(plan)
             elif plan.state == "changed":
-                recorder = store.restart(plan)
-                session = Session(plan.scenario)
+                seed = self.app.new_seed()
+                recorder = store.restart(plan, seed=seed)
+                session = Session(plan.scenario, seed=seed)
                 recorder.attach(session)
             else:
                 return

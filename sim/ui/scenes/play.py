@@ -240,11 +240,12 @@ class PlayScene(Scene):
         replies_w = right.width
         text_w = replies_w - self.badge_w() - 40
         if not self.session.is_over and not self.is_typing:
-            for o in self.session.choices():
+            # numbered in the order shown: shuffled per session (see Session.shown)
+            for number, o in enumerate(self.session.shown(), start=1):
                 bh = ts.text_height(self.tx(o.choice.reply), "body", text_w) + 18
                 buttons.append(Button(pygame.Rect(right.x, 0, replies_w, bh),
-                                      self.tx(o.choice.reply), f"choose:{o.number}",
-                                      str(o.number)))
+                                      self.tx(o.choice.reply), f"choose:{number}",
+                                      str(number)))
             choices_h = sum(b.rect.height + 8 for b in buttons)
         elif self.session.is_over and not self.is_typing:
             bh = ts.line_height("body") + 16
@@ -420,11 +421,11 @@ class PlayScene(Scene):
         self.follow = self.scroll.target >= self.scroll.max_offset
 
     def choose(self, number: int) -> None:
-        """Give the reply numbered ``number`` (1-based among those offered)."""
-        offered = self.session.choices()
+        """Give the reply numbered ``number`` (1-based in the order shown)."""
+        offered = self.session.shown()
         if not 1 <= number <= len(offered):
             return
-        self.session.choose(number - 1)
+        self.session.choose_shown(number - 1)
 
     def ask_leave(self) -> None:
         """Esc mid-session asks first; at the end it goes straight to the debrief."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import pygame
 
+from sim.engine import shown_order
 from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Doc, Heading, Para, Spacer
 from sim.ui.intents import Intent, Kind
@@ -26,6 +27,7 @@ class ReviewScene(DocScene):
         self.entry = entry
         self.scenario = entry.scenario
         self.history = session.history
+        self.seed = getattr(session, "seed", None)  # to show the replies as they were shown
         self.debrief = debrief
         self.index = 0
 
@@ -63,7 +65,9 @@ class ReviewScene(DocScene):
         if chosen.why:
             blocks.append(Para(self.tx(chosen.why), "body", theme.INK_SOFT))
         blocks += [Spacer(0.4), Heading(t("road_not_taken"), "h3")]
-        others = [i for i in turn.offered if i != turn.index]
+        # in the order the session showed them (the same shuffle as during play)
+        others = [i for i in shown_order(self.seed, turn.number - 1, turn.node, turn.offered,
+                                         node.shuffle) if i != turn.index]
         if not others:
             blocks.append(Para(t("no_other"), "body", theme.INK_FAINT))
         for i in others:
