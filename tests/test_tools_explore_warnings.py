@@ -1,0 +1,73 @@
+"""validate's checks that explore play states: ending meters, bands, budget reports."""
+
+from __future__ import annotations
+
+import textwrap
+
+from sim.engine.playgraph import build
+from sim.scenario import check_bytes
+from sim.tools.lint import ending_meter_warnings, exploration_warnings
+from sim.tools.synth import generate
+
+BASE = textwrap.dedent("""\
+    format: 1
+    id: meters
+    title: T
+    summary: S
+    difficulty: 1
+    briefing: B
+    customer: {name: N, role: R, emotion: 50, trust: 50}
+    start: a
+    nodes:
+      a:
+        say: hi
+        choices:
+          - {id: soothe, reply: r, step: listen, quality: best,
+             effects: {emotion: -30, trust: 30}, goto: b}
+          - {id: shout, reply: r, step: listen, quality: harmful,
+             effects: {emotion: 30, trust: -30}, goto: b}
+      b:
+        say: so?
+        choices:
+          - {id: bye, reply: r, step: commit, quality: good, goto: ENDING}
+    endings:
+      gone: {outcome: lost, title: L}
+      happy: {outcome: resolved, title: H}
+    """)
+
+
+def _warnings(ending: str) -> list[str]:
+    text = BASE.replace("ENDING", ending)
+    sc, problems = check_bytes(text.encode(), "m.yaml")
+    assert sc is not None, problems
+    return [str(p) for p in exploration_warnings(sc, text.splitlines(), budget=5)
+            if p.code == "ending-meters"]
+
+
+def test_a_calm_trusting_customer_is_not_lost() -> None:
+    (w,) = _warnings("gone")
+    assert "lost ending 'gone'" in w and "emotion 20, trust 80" in w and "soothe" in w
+    assert w.startswith("m.yaml:22:3:")  # the ending's line
+
+
+def test_an_angry_customer_is_not_resolved() -> None:
+    (w,) = _warnings("happy")
+    assert "resolved ending 'happy'" in w and "emotion 80" in w and "shout" in w
+
+
+def test_thresholds_are_inclusive_and_quiet_otherwise() -> None:
+    calm = BASE.replace("emotion: -30, trust: 30", "emotion: -19, trust: 19").replace(
+        "emotion: 30, trust: -30", "emotion: 0").replace("ENDING", "gone")
+    sc, _ = check_bytes(calm.encode(), "m.yaml")
+    found, complete = ending_meter_warnings(sc, [], build(sc), float("inf"))
+    assert complete and found == []  # emotion 31, trust 69: not calm enough to contradict
+
+
+def test_an_exhausted_budget_reports_what_it_found() -> None:
+    text = generate(600, width=10, seed=1)
+    sc, _ = check_bytes(text.encode(), "big.yaml")
+    found = exploration_warnings(sc, text.splitlines(), budget=0.01)
+    codes = [p.code for p in found]
+    assert codes.count("checks-incomplete") == 1
+    (note,) = [p for p in found if p.code == "checks-incomplete"]
+    assert "analyze" in note.hint and note.line > 1
