@@ -189,7 +189,8 @@ class _Checker:
                          f"the test expects ending '{ending}', which does not exist",
                          did_you_mean(ending, self.endings))
             outcome = expect.get("outcome")
-            outcomes = {_dict(e).get("outcome") for e in self.endings.values()}
+            outcomes = {o for e in self.endings.values()
+                        if isinstance(o := _dict(e).get("outcome"), str)}
             if isinstance(outcome, str) and outcome in OUTCOMES and outcome not in outcomes:
                 self.add(("tests", i, "expect", "outcome"), "error", "unknown-ending",
                          f"the test expects outcome '{outcome}', but no ending has it",
