@@ -14,7 +14,8 @@ with the trainer tools' warnings, for one in ``--analyze-every`` ``analyze``; fo
 records, ``history``, ``report``, ``export`` and ``import``. The run prints counts of:
 
 - **tracebacks**: a command ended in a Python exception;
-- **hangs**: a mutant took longer than ``--time-limit`` seconds (or ran out of memory);
+- **hangs**: a mutant took more than ``--time-limit`` seconds of CPU time (or
+  ``--wall-limit`` seconds waiting), or ran out of memory;
 - **unlocated**: a scenario problem whose line and column are not a real place in the
   file (outside it, or ``1:1`` for a problem elsewhere, or a message over several
   lines), or a records error that is not one clear line naming the user's file, or a
@@ -25,7 +26,7 @@ Mutants come from a Hypothesis strategy, so each worker's run is reproducible fr
 seed, and the first failure of each run is shrunk to a minimal reproducer (the seed
 file and the fewest, simplest edits), printed at the end; ``--save DIR`` also writes
 every failing mutant's bytes there. Workers are processes, each under an address-space
-limit of ``--memory-mb``; the time limit is a timer signal inside the worker.
+limit of ``--memory-mb``; the time limits are timer signals inside the worker.
 """
 
 from __future__ import annotations
@@ -301,6 +302,8 @@ def cli(argv: list[str]) -> tuple[int, str, str]:
 
 _PROBLEM = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning) "
                       r"(?P<code>[a-z0-9-]+): (?P<msg>.+)$")
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF"
+                          "\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # codes that are about the whole file, so 1:1 is their honest place
 _WHOLE_FILE = {"empty", "too-large", "unreadable", "missing-key", "not-a-mapping"}
 
@@ -321,6 +324,11 @@ def unlocated(output: str, path: str, text: str) -> str:
             return f"line {line} is outside the file ({len(lines)} lines): {out_line[:200]!r}"
         if line <= len(lines) and not 1 <= col <= len(lines[line - 1]) + 2:
             return f"column {col} is outside line {line}: {out_line[:200]!r}"
+        if m["code"] == "bad-character":  # must point at exactly the refused character
+            at = lines[line - 1][col - 1: col] if line <= len(lines) else ""
+            if not at or _UNPRINTABLE.match(at) is None:
+                return f"no refused character at {line}:{col}: {out_line[:200]!r}"
+            continue
         if (line, col) == (1, 1) and m["code"] not in _WHOLE_FILE and m["sev"] == "error":
             first = lines[0].lstrip("\ufeff")
             if m["code"] == "yaml-syntax" and first[:1] in "'\"[{&*!|>%@`-?:#\t ,]}":
@@ -448,26 +456,39 @@ def run_records(mutant: Mutant, ws: Workspace) -> Outcome:
 
 
 def run_mutant(mutant: Mutant, ws: Workspace, *, time_limit: float, full: bool = False,
-               analyze: bool = False) -> Outcome:
-    """Run one mutant under the time limit; never raises."""
+               analyze: bool = False, wall_limit: float = 60.0) -> Outcome:
+    """Run one mutant under the time limits; never raises.
+
+    ``time_limit`` is CPU time (user + system) of this process, so a machine busy with
+    other work doesn't turn a slow command into a "hang"; ``wall_limit`` catches what
+    waits without computing (a FIFO, a lock).
+    """
+    which: list[str] = []
+
     def expired(signum: int, frame: object) -> None:
+        which.append("CPU" if signum == signal.SIGPROF else "wall-clock")
         raise TimeLimit
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    previous = (signal.signal(signal.SIGPROF, expired), signal.signal(signal.SIGALRM, expired))
+    signal.setitimer(signal.ITIMER_PROF, time_limit)
+    signal.setitimer(signal.ITIMER_REAL, wall_limit)
     try:
         if mutant.records:
             return run_records(mutant, ws)
         return run_scenario(mutant, ws, full, analyze)
     except TimeLimit:
-        return Outcome("hang", f"over {time_limit:g} s")
+        limit = time_limit if which and which[0] == "CPU" else wall_limit
+        return Outcome("hang", f"over {limit:g} s of {which[0] if which else 'CPU'} time"
+                       + (" (analyze)" if analyze else ""))
     except MemoryError:
         return Outcome("hang", "out of memory")
     except Exception:  # a failure of the harness itself still counts
         return Outcome("traceback", "harness: " + traceback.format_exc(limit=-4))
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous[0])
+        signal.signal(signal.SIGALRM, previous[1])
 
 
 # --- a worker: Hypothesis generates, counts, and shrinks the first failure of each run ----------
@@ -494,9 +515,9 @@ class Report:
             self.shrunk.setdefault(kind, text)
 
 
-def fuzz_worker(job: tuple[int, int, float, int, int, int, str | None]) -> Report:
+def fuzz_worker(job: tuple[int, int, float, int, int, int, str | None, float]) -> Report:
     """Run ``count`` mutants from seed ``seed``; shrink the first failure of each kind."""
-    count, seed, time_limit, memory_mb, full_every, analyze_every, save = job
+    count, seed, time_limit, memory_mb, full_every, analyze_every, save, wall_limit = job
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -509,7 +530,7 @@ def fuzz_worker(job: tuple[int, int, float, int, int, int, str | None]) -> Repor
         nonlocal done
         kind = state["shrinking"]
         outcome = run_mutant(
-            mutant, ws, time_limit=time_limit,
+            mutant, ws, time_limit=time_limit, wall_limit=wall_limit,
             full=kind is None and bool(full_every) and done % full_every == 0,
             analyze=kind is None and bool(analyze_every) and done % analyze_every == 0)
         if kind is not None:  # shrinking: only the same kind of failure counts
@@ -567,10 +588,11 @@ def _save(folder: Path, mutant: Mutant, ws: Workspace, outcome: Outcome) -> None
 
 def fuzz(n: int, *, seed: int = 1, jobs: int = 2, time_limit: float = 10.0,
          memory_mb: int = 1024, full_every: int = 10, analyze_every: int = 25,
-         save: str | None = None, chunk: int = 500) -> Report:
+         save: str | None = None, chunk: int = 500, wall_limit: float = 60.0) -> Report:
     """Run ``n`` mutants over ``jobs`` processes; returns the merged report."""
     chunks = [(min(chunk, n - start), seed * 100_003 + k, time_limit, memory_mb,
-               full_every, analyze_every, save) for k, start in enumerate(range(0, n, chunk))]
+               full_every, analyze_every, save, wall_limit)
+              for k, start in enumerate(range(0, n, chunk))]
     total = Report()
     if jobs <= 1:  # in this process (a test run): no address-space limit on the caller
         for job in chunks:
@@ -604,7 +626,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=2000, help="number of mutants")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                        help="CPU time per mutant (default 10)")
+    parser.add_argument("--wall-limit", type=float, default=60.0, metavar="SECONDS",
+                        help="wall-clock time per mutant (default 60)")
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--full-every", type=int, default=10, metavar="K",
                         help="one mutant in K runs the slower commands too: test, validate "
@@ -618,7 +643,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     report = fuzz(args.n, seed=args.seed, jobs=args.jobs, time_limit=args.time_limit,
                   memory_mb=args.memory_mb, full_every=max(0, args.full_every),
-                  analyze_every=max(0, args.analyze_every), save=args.save, chunk=args.chunk)
+                  analyze_every=max(0, args.analyze_every), save=args.save, chunk=args.chunk,
+                  wall_limit=args.wall_limit)
     took = time.perf_counter() - started
     total = sum(v for k, v in report.counts.items() if k != "valid")
     print(f"{total} mutants in {took:.0f} s: {summary(report)}")
