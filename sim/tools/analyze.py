@@ -193,7 +193,9 @@ def replay(scenario: Scenario, moves: list[Move]) -> Play:
     ending: str | None = None
 
     def ctx() -> PlayContext:
-        return PlayContext(emotion, trust, len(turns), flags, frozenset(learned), frozenset(visits))
+        # the live sets, not copies: a condition reads them at once (copies per turn
+        # would make a long play quadratic)
+        return PlayContext(emotion, trust, len(turns), flags, learned, visits)  # type: ignore[arg-type]
 
     for node_id, index in moves:
         node = scenario.nodes[node_id]
@@ -232,6 +234,8 @@ def replay(scenario: Scenario, moves: list[Move]) -> Play:
     return Play(moves, ending, debrief.outcome, debrief.score, plan,
                 {s: r.status for s, r in debrief.steps.items()})
 
+
+_replay = replay
 
 # --- the score searches -----------------------------------------------------------------
 
@@ -521,6 +525,16 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     began = time.process_time()
     deadline = began + budget
     notes: list[str] = []
+    replayed: dict[tuple[Move, ...], Play] = {}
+
+    def replay(scenario: Scenario, moves: list[Move]) -> Play:
+        """The module's :func:`replay`, once per distinct play."""
+        key = tuple(moves)
+        play = replayed.get(key)
+        if play is None:
+            play = replayed[key] = _replay(scenario, moves)
+        return play
+
     graph = build(scenario, max_states=max_states, max_turns=max_turns,
                   deadline=began + budget * 0.5)
     proved = {"reachability": graph.complete, "best": False, "worst": False,

@@ -171,8 +171,9 @@ def play_blind(scenario: Scenario, pick: Callable[[Offer], int], *,
     turns: list[Turn] = []
     while len(turns) < max_turns:
         node = scenario.nodes[here]
-        now = PlayContext(emotion, trust, len(turns), flags, frozenset(learned),
-                          frozenset(visited))
+        # the live sets, not copies: conditions read them at once, and copying them each
+        # turn would make a long play quadratic
+        now = PlayContext(emotion, trust, len(turns), flags, learned, visited)  # type: ignore[arg-type]
         offered = [(i, c) for i, c in enumerate(node.choices)
                    if c.when is None or c.when.holds(now)]
         if not offered:
@@ -184,8 +185,7 @@ def play_blind(scenario: Scenario, pick: Callable[[Offer], int], *,
         new = tuple(f for f in dict.fromkeys(choice.learn) if f not in learned)
         learned.update(new)
         flags.update(choice.set)
-        now = PlayContext(emotion, trust, len(turns) + 1, flags, frozenset(learned),
-                          frozenset(visited))
+        now = PlayContext(emotion, trust, len(turns) + 1, flags, learned, visited)  # type: ignore[arg-type]
         rule = next((r for r, rl in enumerate(scenario.rules) if rl.when.holds(now)), None)
         if rule is not None:
             dest = scenario.rules[rule].goto
@@ -390,6 +390,13 @@ def _choice_col(lines: list[str], line: int) -> int:
     return col + 2 if stripped.startswith("- ") else col
 
 
+def shown_plan(plan: list[str], limit: int = 30) -> str:
+    """A ``--choices`` plan for a message, cut after ``limit`` replies."""
+    if len(plan) <= limit:
+        return ",".join(plan)
+    return ",".join(plan[:limit]) + f",… ({len(plan)} replies; analyze --json has them all)"
+
+
 def audit_warnings(result: Audit, lines: list[str]) -> list[Problem]:
     """The findings that let the scenario be passed without skill, as located warnings."""
     sc = result.scenario
@@ -420,14 +427,14 @@ def audit_warnings(result: Audit, lines: list[str]) -> list[Problem]:
         out.append(Problem(
             path, line, _choice_col(lines, line), "warning", "blind-pass",
             f"{what} {why} without reading a word: ending "
-            f"'{play.ending or 'none'}', score {play.score}, --choices {','.join(play.plan)}",
+            f"'{play.ending or 'none'}', score {play.score}, --choices {shown_plan(play.plan)}",
             "make the replies such a player picks lead somewhere worse", play.ending or ""))
     for outcome, score, ending, plan in result.breaches():
         line = sc.line_of("endings", ending)
         out.append(Problem(
             path, line, _choice_col(lines, line), "warning", "band-breach",
             f"a play reaching '{ending}' ({outcome}) scores {score}, above the {outcome} "
-            f"band (≤ {OUTCOME_BANDS[outcome]:g}): --choices {','.join(plan)}",
+            f"band (≤ {OUTCOME_BANDS[outcome]:g}): --choices {shown_plan(plan)}",
             "the outcome should bound the score; check the scoring version or the ending's "
             "outcome", ending))
     for h in result.harmful_pays or ():

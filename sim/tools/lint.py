@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: play states explored for ``skips-step`` when called on its own
 SKIP_CHECK_STATES = 5_000
 #: CPU seconds validate spends on the checks that explore play states, per file
-VALIDATE_BUDGET = 0.5
+VALIDATE_BUDGET = 0.3
 #: play states validate explores at most, per file (bounds its memory)
 VALIDATE_STATES = 300_000
 
@@ -112,7 +112,9 @@ def _located(scenario: Scenario, lines: list[str], *path: str | int) -> tuple[in
 
 
 def _plan(scenario: Scenario, moves: list[tuple[str, int]]) -> str:
-    return ",".join(scenario.nodes[n].choices[i].id or f"{n}#{i + 1}" for n, i in moves)
+    from sim.tools.audit import shown_plan
+
+    return shown_plan([scenario.nodes[n].choices[i].id or f"{n}#{i + 1}" for n, i in moves])
 
 
 def skip_step_warnings(scenario: Scenario, lines: list[str],
