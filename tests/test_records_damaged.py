@@ -226,3 +226,47 @@ def test_missing_folders_are_an_error(capsys, tmp_path: Path, good_db: Path,
     code, _, err = run(capsys, *command, "--db", str(good_db), "--out", str(target))
     assert code == 2 and "does not exist; create it" in err
     assert not (tmp_path / "no").exists()
+
+
+def _make_read_only(folder: Path) -> bool:
+    """Make ``folder`` and its files unwritable (root: immutable); False if impossible."""
+    import subprocess
+
+    files = [str(p) for p in folder.iterdir()]
+    if os.geteuid() != 0:
+        for f in files:
+            os.chmod(f, 0o444)
+        os.chmod(folder, 0o555)
+        return True
+    done = subprocess.run(["chattr", "+i", *files, str(folder)], capture_output=True,
+                          check=False)
+    return done.returncode == 0
+
+
+def _make_writable(folder: Path) -> None:
+    import subprocess
+
+    files = [str(p) for p in folder.iterdir()]
+    if os.geteuid() != 0:
+        os.chmod(folder, 0o755)
+        for f in files:
+            os.chmod(f, 0o644)
+    else:
+        subprocess.run(["chattr", "-i", *files, str(folder)], capture_output=True, check=False)
+
+
+def test_a_read_only_wal_database_serves_the_reading_commands(capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "records.sqlite3"
+    with open_store(db) as store:  # left in WAL mode, as every played database is
+        add_session(store, score=80)
+    if not _make_read_only(folder):
+        pytest.skip("this file system can't make a file read-only for root")
+    try:
+        assert run(capsys, "history", "--db", str(db))[0] == 0
+        assert run(capsys, "report", "--db", str(db), "--out", str(tmp_path / "r.html"))[0] == 0
+        code, out, _ = run(capsys, "export", "--db", str(db), "--out", str(tmp_path / "e.db"))
+        assert code == 0 and "Exported 1 session" in out
+    finally:
+        _make_writable(folder)

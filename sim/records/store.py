@@ -63,6 +63,35 @@ def open_store(
     return Store(resolve_db_path(path), create=create, readonly=readonly)
 
 
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that can only read ``path``.
+
+    A WAL database needs its ``-shm`` file even to be read; on a read-only disk or
+    folder that file can't be made, and then nobody can be writing the database either,
+    so it is read as immutable.
+    """
+    uri = path.resolve().as_uri()
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None, check_same_thread=False)
+        except (sqlite3.Error, OSError) as exc:
+            raise classify(path, exc) from exc
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            text = str(exc).lower()
+            if "immutable" in query or not ("unable to open" in text or "readonly" in text):
+                raise classify(path, exc) from exc
+            log.info("reading %s as immutable: %s", path, exc)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise classify(path, exc) from exc
+    raise StoreError(path, "readonly", "this records database can't be read here")
+
+
 class Store:
     """A records database: trainees, sessions and turns. See ``sim.records``."""
 
@@ -99,11 +128,7 @@ class Store:
     def _verify(self, path: Path) -> None:
         """Check the file read-only, before any write (not even the switch to WAL):
         SQLite's integrity check, then that it is ours and every row is possible."""
-        try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except (sqlite3.Error, OSError) as exc:
-            raise classify(path, exc) from exc
+        conn = open_readonly(path)
         try:
             version = user_version(conn)
             self._check_owner(conn, version)
@@ -146,12 +171,7 @@ class Store:
         in memory."""
         path = self.path
         self._existing(create=False)
-        try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
-        except (sqlite3.Error, OSError) as exc:
-            raise classify(path, exc) from exc
+        conn = open_readonly(path)
         try:
             version = user_version(conn)
             if version < SCHEMA_VERSION:
