@@ -180,8 +180,15 @@ class _Checker:
                 self.check_condition(("rules", i, "if"), rule.get("if"))
 
     def check_tests(self) -> None:
-        for i, test in enumerate(_list(self.data.get("tests"))):
-            self.check_plan(i, _list(_dict(test).get("choose")))
+        tests = _list(self.data.get("tests"))
+        if not tests:
+            return
+        # what a plan may name: any reply's id, or a number up to the widest node
+        ids = {c.get("id") for _, _, c in self.choices() if isinstance(c.get("id"), str)}
+        widest = max((len(_list(_dict(n).get("choices"))) for n in self.nodes.values()),
+                     default=MAX_REPLIES)
+        for i, test in enumerate(tests):
+            self.check_plan(i, _list(_dict(test).get("choose")), ids, widest)
             expect = _dict(_dict(test).get("expect"))
             ending = expect.get("ending")
             if isinstance(ending, str) and ending not in self.endings:
@@ -221,11 +228,8 @@ class _Checker:
                                  f"{meter} {wanted.strip()!r}: meters run from 0 to 100",
                                  "compare with a whole number from 0 to 100")
 
-    def check_plan(self, index: int, plan: list) -> None:
+    def check_plan(self, index: int, plan: list, ids: set[str], widest: int) -> None:
         """Each reply of a test's ``choose`` names a reply number or an existing id."""
-        ids = {c.get("id") for _, _, c in self.choices() if isinstance(c.get("id"), str)}
-        widest = max((len(_list(_dict(n).get("choices"))) for n in self.nodes.values()),
-                     default=MAX_REPLIES)
         for j, token in enumerate(plan):
             if not isinstance(token, str | int):
                 continue  # the wrong type is reported by the model's checks
