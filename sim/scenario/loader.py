@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+import stat
 import types
 import typing
 from pathlib import Path
@@ -37,7 +38,11 @@ def check_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     shown = str(path)
     try:
         p = Path(path)
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever
+            return None, [Problem(shown, 1, 1, "error", "unreadable",
+                                  "this is not an ordinary file (a folder, pipe or device)")]
+        size = info.st_size
         if size > MAX_BYTES:  # refuse before reading a byte of it
             return None, [too_large(size, shown)]
         raw = p.read_bytes()
