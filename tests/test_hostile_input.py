@@ -195,3 +195,12 @@ def test_analyze_reports_a_dead_route_instead_of_failing() -> None:
     finally:
         logging.disable(logging.NOTSET)
     assert "trap" in [*result["dead_ends"], *result["traps"]] or not result["complete"]
+
+
+def test_a_fifo_is_unreadable_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    scenario, problems = check_file(fifo)  # reading it would block forever
+    assert scenario is None and [p.code for p in problems] == ["unreadable"]
