@@ -111,7 +111,8 @@ def test_interactive_terminal_play() -> None:
 
 
 def test_interactive_end_of_input_stops_cleanly() -> None:
-    proc = subprocess.run([sys.executable, "main.py", "play", EXAMPLE, "--text"],
+    # seed 8 shows a first reply that doesn't end the call
+    proc = subprocess.run([sys.executable, "main.py", "play", EXAMPLE, "--text", "--seed", "8"],
                           input="1\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     assert "Unfinished" in proc.stdout
