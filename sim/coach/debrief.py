@@ -47,12 +47,6 @@ from sim.scenario.model import Text as ScenarioText
 
 QUALITY_RANK = {"best": 3, "good": 2, "poor": 1, "harmful": 0}
 
-# Scoring version 1's weights. The score no longer uses them (see sim.coach.scoring); they
-# stay importable for code that still models the version 1 score while it moves over.
-STEP_POINTS = {"excellent": 8.0, "done": 6.0, "weak": 2.0, "missed": 0.0}
-OUTCOME_POINTS = {"resolved": 25.0, "partial": 15.0, "escalated": 5.0, "lost": 0.0}
-ORDER_PENALTY = 4.0
-
 SCORING_EXPLANATION: Text = {
     "en": "Scoring v2. The ending bounds the score: lost at most 40, escalated 60, partial "
           "80; only a resolved conversation scores above 80. Within that, the score is how "
