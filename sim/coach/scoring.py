@@ -57,8 +57,9 @@ and the final meters. Fold :func:`tally_step` (or the cheaper, cached
 :func:`tally_advance`) along each edge of the play-state graph from :func:`tally_start`;
 at an ending, :func:`tally_score` gives the exact score of every play that reached it
 with that tally and those meters. A (play state, tally) pair therefore carries all that
-matters; the tally has at most 6^5 × 2^5 × 2^10 × 2 × 4 × 3 × 2 values and, in practice,
-a few hundred per play state.
+matters. The tally is a tuple of seven small integers with at most 6^5 × 2^5 × 2^10 × 2 ×
+4 × 3 × 2 values; far fewer occur together with one play state, since the play state
+already fixes much of the history.
 
 For pruning, :func:`dominates` says when one tally is at least as good as another for
 every continuation (same play state, any replies after): then the dominated one can be
