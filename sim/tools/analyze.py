@@ -237,6 +237,34 @@ def replay(scenario: Scenario, moves: list[Move]) -> Play:
 
 _replay = replay
 
+
+def topological_rank(graph: PlayGraph) -> list[int]:
+    """A rank per play state: a topological order where the state graph has no loop
+    (Kahn's algorithm), then the states on or after loops in breadth-first order."""
+    n = len(graph.states)
+    indegree = [0] * n
+    for out in graph.edges:
+        for _, target in out:
+            if target >= 0:
+                indegree[target] += 1
+    rank = [-1] * n
+    ready = deque(s for s in range(n) if indegree[s] == 0)
+    next_rank = 0
+    while ready:
+        sid = ready.popleft()
+        rank[sid] = next_rank
+        next_rank += 1
+        for _, target in graph.edges[sid]:
+            if target >= 0:
+                indegree[target] -= 1
+                if indegree[target] == 0:
+                    ready.append(target)
+    for sid in range(n):
+        if rank[sid] < 0:
+            rank[sid] = next_rank
+            next_rank += 1
+    return rank
+
 # --- the score searches -----------------------------------------------------------------
 
 class _OutOfBudget(Exception):
@@ -284,7 +312,10 @@ class _Search:
         #: (score, label, choice) of the best (worst) terminal, overall and per ending
         self.found: tuple[float, int, int] | None = None
         self.ending_found: dict[str, tuple[float, int, int]] = {}
+        self.n_states = len(graph.states)
         self.tallies: list[Tally] = []
+        #: label kept at an ending → its score
+        self.end_score: dict[int, float] = {}
         self.attempted: list[int] = []
         self._tid: dict[Tally, int] = {}
         self._dom: dict[int, bool] = {}
@@ -317,7 +348,9 @@ class _Search:
         Only situations with the same steps attempted are compared: a missed step is
         comparable only with a missed one (see :data:`sim.coach.scoring.CODE_AT_LEAST`).
         """
-        group_key = (key, self.attempted[tid])
+        # at an ending only the meters still matter between plays of one tally: comparing
+        # tallies there would cost more than scoring them
+        group_key = (key, self.attempted[tid] if key < self.n_states else -1 - tid)
         here = self.alive.get(group_key)
         lid = len(self.key)
         if lid >= self.max_labels:
@@ -383,7 +416,15 @@ class _Search:
         outcomes = [sc.endings[e].outcome for e in g.ending_ids]
         start = self.add(0, self.intern(tally_start(sc)), sc.customer.emotion,
                          sc.customer.trust, -1, -1)
-        queue = deque([start])
+        # Situations are expanded in topological order of their play states (Kahn's, with
+        # the states on loops after, in breadth-first order), so that in a scenario
+        # without loops every situation reaching a state is known before any is expanded
+        # and none is expanded only to be beaten later.
+        rank = topological_rank(g)
+        buckets: list[list[int]] = [[] for _ in range(len(g.states))]
+        buckets[rank[0]].append(start)
+        urgent: deque[int] = deque()
+        current = 0
         info = g.info
         states = g.states
         edges = g.edges
@@ -393,9 +434,20 @@ class _Search:
         scores = self._score
         advanced: dict[tuple[int, int, int, bool], int] = {}
         tick = 0
+        n_states = len(states)
+        last = len(buckets)
         try:
-            while queue:
-                lid = queue.popleft()
+            while True:
+                if urgent:
+                    lid = urgent.popleft()
+                elif current < last:
+                    bucket = buckets[current]
+                    if not bucket:
+                        current += 1
+                        continue
+                    lid = bucket.pop()
+                else:
+                    break
                 if self.dead[lid]:
                     continue
                 tick += 1
@@ -430,22 +482,41 @@ class _Search:
                     t = t0 + ci.trust
                     t = 0 if t < 0 else 100 if t > 100 else t
                     if target < 0:
-                        outcome = outcomes[-1 - target]
-                        sk = (t2, outcome, e, t)
-                        s = scores.get(sk)
-                        if s is None:
-                            s = scores[sk] = tally_score(sc, tallies[t2], outcome, e, t)
-                        self.terminal(s, lid, choice, g.ending_ids[-1 - target])
-                        succ.append((choice, -1, s, True))
+                        # an ending is a situation too: only the plays no other play
+                        # ending there beats are kept, and scored once the search is over
+                        new = self.add(n_states - 1 - target, t2, e, t, lid, choice)
+                        if new >= 0:
+                            succ.append((choice, new, None, True))
+                        else:
+                            succ.append((choice, -1 - new, None, False))
                         continue
                     new = self.add(target, t2, e, t, lid, choice)
                     if new >= 0:
-                        queue.append(new)
+                        r = rank[target]
+                        if r < current:
+                            urgent.append(new)  # back along a loop
+                        else:
+                            buckets[r].append(new)
                         succ.append((choice, new, None, True))
                     else:
                         succ.append((choice, -1 - new, None, False))
         except _OutOfBudget:
             self.complete = False
+        # score the plays kept at each ending
+        for (key, _), labels in self.alive.items():
+            if key < n_states:
+                continue
+            ending = g.ending_ids[key - n_states]
+            outcome = outcomes[key - n_states]
+            for label in labels:
+                tid = self.tid[label]
+                sk = (tid, outcome, self.emotion[label], self.trust[label])
+                s = scores.get(sk)
+                if s is None:
+                    s = scores[sk] = tally_score(sc, tallies[tid], outcome,
+                                                 self.emotion[label], self.trust[label])
+                self.terminal(s, label, -1, ending)
+                self.end_score[label] = s
 
     def moves(self, label: int, choice: int) -> list[Move]:
         """The replies of the play that reaches ``label`` and then gives ``choice``."""
@@ -471,6 +542,7 @@ class _Search:
         exact_rev: list[list[int]] = [[] for _ in range(n)]
         other_rev: list[list[int]] = [[] for _ in range(n)]
         terminals: list[tuple[float, int]] = []
+        terminals.extend((s, lid) for lid, s in self.end_score.items())
         for lid, succ in self.succ.items():
             for _, nxt, s, exact in succ:
                 if s is not None:
