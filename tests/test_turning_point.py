@@ -187,3 +187,28 @@ def test_turning_point_in_every_non_best_debrief(scenario: Scenario) -> None:
         else:
             assert d.turning_point is None
     assert shown or best == 0
+
+
+def test_out_of_budget_says_nothing_rather_than_guess(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.coach.turning as turning
+
+    scenario = GENERATED[2]
+    rng = random.Random(3)
+    plays = []
+    for _ in range(30):
+        s = Session(scenario)
+        while not s.is_over:
+            s.choose(rng.randrange(len(s.choices())))
+        plays.append(s.history)
+    monkeypatch.setattr(turning, "SEARCH_BUDGET", 2)
+    monkeypatch.setattr(turning, "_searches", type(turning._searches)())
+    silent = 0
+    for history in plays:
+        ranks = best_by_brute_force(scenario, history)
+        drop = next((k for k in range(1, len(ranks)) if ranks[k] < ranks[k - 1]), None)
+        tp = turning.turning_point(scenario, history)
+        if tp is None:
+            silent += 1
+        else:  # whatever it still says is right
+            assert tp.turn == drop and tp.lost_outcome == RANKS[ranks[drop - 1]]
+    assert silent  # the tiny budget did run out somewhere
