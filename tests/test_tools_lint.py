@@ -8,7 +8,7 @@ import pytest
 
 from sim.cli import main
 from sim.scenario import load_scenario
-from sim.tools.fontcover import FONT_PATH, coverage, read_cmap
+from sim.tools.fontcover import BOLD_PATH, FONT_PATH, coverage, read_cmap
 from sim.tools.lint import extra_warnings
 
 
@@ -20,9 +20,11 @@ def cake() -> Path:
 
 def test_font_coverage_reads_the_bundled_font() -> None:
     cov = coverage()
-    for ch in "Aa1 ,.!?¥—“”你好化解您，。！？、；：":
+    # Latin, punctuation, the minus sign, and names outside GB2312 (the General Standard
+    # Chinese Characters table) that the old subset left blank.
+    for ch in "Aa1 ,.!?¥—“”−①你好化解您，。！？、；：喆堃玥":
         assert ch in cov, ch
-    for ch in "😀①₩\u0e01":  # emoji, circled digit, won sign, Thai: not in the GB2312 subset
+    for ch in "😀₩\u0e01✓":  # emoji, won sign, Thai, check mark: not in the subset
         assert ch not in cov, ch
     assert cov.missing("好😀好😀x") == ["😀"]
 
@@ -33,6 +35,7 @@ def test_cmap_reader_refuses_a_non_font(tmp_path: Path) -> None:
     with pytest.raises(FontError):
         read_cmap(b"not a font at all, but long enough to read a header")
     assert FONT_PATH.is_file()
+    assert coverage(BOLD_PATH).missing("喆堃玥骤哪顺") == []
 
 
 def write(tmp_path: Path, cake: Path, old: str, new: str) -> Path:

@@ -13,8 +13,10 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / \
-    "NotoSansSC-GB2312-subset.otf"
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+#: The regular weight; the bold one (``BOLD_PATH``) is subset from the same code points.
+FONT_PATH = FONT_DIR / "NotoSansSC-Regular-subset.otf"
+BOLD_PATH = FONT_DIR / "NotoSansSC-Bold-subset.otf"
 
 
 class FontError(ValueError):

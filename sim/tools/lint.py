@@ -85,7 +85,7 @@ def font_warnings(scenario: Scenario, lines: list[str]) -> list[Problem]:
             shown = " ".join(dict.fromkeys(f"'{ch}' (U+{ord(ch):04X})" for _, ch in found))
             out.append(Problem(path, number, found[0][0] + 1, "warning", "font-missing",
                                f"the game's font can't draw {shown}; it would show as a gap",
-                               "use another character (e.g. a GB2312 one for Chinese)"))
+                               "use another character (e.g. a common hanzi for Chinese)"))
     return out
 
 

@@ -37,8 +37,7 @@ from sim.ui.widgets import Button, button_width, draw_button, panel, place_right
 log = logging.getLogger(__name__)
 
 #: Characters the bundled font lacks, drawn as near equivalents instead of blank gaps.
-GLYPH_FALLBACKS = str.maketrans({"−": "-", "→": "->", "←": "<-", "●": "·", "★": "*",
-                                 "✓": "+", "✔": "+", "✗": "×", "\u00a0": " "})
+GLYPH_FALLBACKS = str.maketrans({"✓": "+", "✔": "+", "✗": "×", "\u00a0": " "})
 FPS = 60
 MAX_DT = 0.05  # a long sleep must not make animations jump
 

@@ -21,7 +21,11 @@ from sim.ui.linebreak import ellipsize, wrap
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-FONT_PATH = ROOT / "assets" / "fonts" / "NotoSansSC-GB2312-subset.otf"
+FONT_DIR = ROOT / "assets" / "fonts"
+#: Two real weights subset from the same code points (see assets/fonts/README.md); bold
+#: is never faked, since synthetic emboldening smears dense hanzi such as 骤 and 哪.
+FONT_PATH = FONT_DIR / "NotoSansSC-Regular-subset.otf"
+BOLD_PATH = FONT_DIR / "NotoSansSC-Bold-subset.otf"
 
 Color = tuple[int, int, int]
 
@@ -29,10 +33,12 @@ Color = tuple[int, int, int]
 class Typesetter:
     """Loads the bundled font at the sizes needed and renders text through caches."""
 
-    def __init__(self, font_path: Path = FONT_PATH, text_scale: float = 1.0) -> None:
+    def __init__(self, font_path: Path = FONT_PATH, text_scale: float = 1.0,
+                 bold_path: Path = BOLD_PATH) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
         self.font_path = font_path
+        self.bold_path = bold_path
         self.text_scale = text_scale
         self.window_factor = 1.0
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
@@ -59,8 +65,7 @@ class Typesetter:
         key = (self.px(role), bold)
         font = self._fonts.get(key)
         if font is None:
-            font = pygame.font.Font(str(self.font_path), key[0])
-            font.bold = bold
+            font = pygame.font.Font(str(self.bold_path if bold else self.font_path), key[0])
             self._fonts[key] = font
         return font
 
