@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 GLYPH_FALLBACKS = str.maketrans({"✓": "+", "✔": "+", "✗": "×", "\u00a0": " "})
 FPS = 60
 MAX_DT = 0.05  # a long sleep must not make animations jump
+#: The longest sleep of an idle frame: timers such as the portrait's blink count real
+#: time in steps no longer than MAX_DT, so an idle loop wakes at least this often.
+IDLE_WAKE_MS = 50
+IDLE_SLICE = 0.025  # seconds between looks at the event queue while idle
 
 
 class Clock(Protocol):
@@ -83,10 +87,20 @@ class PygameInput:
         return pygame.event.get()
 
     def wait(self, timeout_ms: int) -> list[pygame.event.Event]:
-        """Sleep in SDL until something happens (this is what keeps idle CPU near zero)."""
-        first = pygame.event.wait(max(1, timeout_ms))
-        events = [first] if first.type != pygame.NOEVENT else []
-        return events + pygame.event.get()
+        """Pending events, or an empty list after sleeping ``timeout_ms``.
+
+        Not ``pygame.event.wait``: with a timeout it polls SDL every millisecond (about
+        750 wake-ups a second on an idle X display). Checking the queue, then sleeping
+        in slices of at most :data:`IDLE_SLICE` seconds keeps an idle window near zero
+        CPU and still answers a key within a slice.
+        """
+        deadline = time.monotonic() + max(0, timeout_ms) / 1000
+        while True:
+            events = pygame.event.get()
+            left = deadline - time.monotonic()
+            if events or left <= 0:
+                return events
+            time.sleep(min(IDLE_SLICE, left))
 
 
 class ScriptedInput:
@@ -348,12 +362,15 @@ class App:
             wake = self.scene.next_wake() if self.scenes else None
             if self._loader is not None:
                 wake = 0.02  # check back soon: the library is loading
-            timeout = 1000 if wake is None else max(1, int(wake * 1000))
-            events = self.source.wait(timeout)
+            timeout = IDLE_WAKE_MS if wake is None else max(1, int(wake * 1000))
+            events = self.source.wait(min(IDLE_WAKE_MS, timeout))
             dt = self.clock.tick(0) / 1000
         self.process(events)
+        moving = self.animating
         self.update(min(MAX_DT, max(0.0, dt)))
-        if self.dirty or self.animating:
+        # The frame after an animation ends is drawn too: it shows the final state
+        # (the last typed character, the replies that appear once a line is said).
+        if self.dirty or self.animating or moving:
             self.draw()
         return self.running
 
@@ -390,6 +407,12 @@ class App:
             return
         if kind in (Kind.BIGGER, Kind.SMALLER):
             self.change_text_scale(1 if kind is Kind.BIGGER else -1)
+            return
+        if kind is Kind.RESET_TEXT:
+            self.set_text_scale(1.0)
+            return
+        if kind is Kind.SETTINGS:
+            self.open_settings()
             return
         if kind is Kind.MUTE:
             self.settings.sound = self.sounds.enabled = not self.sounds.enabled
@@ -587,11 +610,22 @@ class App:
         """Ctrl + / Ctrl -: the next text scale up or down."""
         scales = theme.TEXT_SCALES
         now = min(range(len(scales)), key=lambda i: abs(scales[i] - self.settings.text_scale))
-        new = scales[max(0, min(len(scales) - 1, now + step))]
-        self.settings.text_scale = new
-        self.ts.text_scale = new
+        self.set_text_scale(scales[max(0, min(len(scales) - 1, now + step))])
+
+    def set_text_scale(self, scale: float) -> None:
+        """Set, remember and announce the text size (Ctrl 0: 100 %)."""
+        self.settings.text_scale = scale
+        self.ts.text_scale = scale
         self.save_settings()
-        self.notify(self.t("toast_text_size", pct=round(new * 100)))
+        self.notify(self.t("toast_text_size", pct=round(scale * 100)))
+
+    def open_settings(self) -> None:
+        """F3: the settings panel over the current scene (once)."""
+        from sim.ui.scenes.settings import SettingsScene
+
+        if self.scenes and isinstance(self.scene, SettingsScene):
+            return
+        self.push(SettingsScene(self))
 
     def set_window_title(self) -> None:
         """Window caption in the current language."""

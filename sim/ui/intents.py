@@ -26,6 +26,8 @@ class Kind(Enum):
     TRAINER = auto()  # F2: a trainer's overlay of the session's inner state
     BIGGER = auto()  # Ctrl +
     SMALLER = auto()  # Ctrl -
+    RESET_TEXT = auto()  # Ctrl 0: text size back to 100 %
+    SETTINGS = auto()  # F3: the settings panel
     MUTE = auto()  # M
     CHOOSE = auto()  # 1..9 (value: 1-based number)
     HOTKEY = auto()  # a letter a scene may bind (value: lower-case letter)
@@ -64,6 +66,7 @@ _KEYS = {
     pygame.K_F11: Kind.FULLSCREEN,
     pygame.K_F5: Kind.RELOAD,
     pygame.K_F2: Kind.TRAINER,
+    pygame.K_F3: Kind.SETTINGS,
     pygame.K_UP: Kind.UP,
     pygame.K_DOWN: Kind.DOWN,
     pygame.K_LEFT: Kind.LEFT,
@@ -86,7 +89,7 @@ def translate(event: pygame.event.Event, text_mode: bool = False) -> list[Intent
 
     ``text_mode`` is true while a text field has focus: letters and digits then type
     (through ``TEXTINPUT``, which also carries IME input such as pinyin) instead of
-    acting as shortcuts; Esc, Enter, Tab, Backspace, F2, F5, F11 and Ctrl +/- still
+    acting as shortcuts; Esc, Enter, Tab, Backspace, F2, F3, F5, F11 and Ctrl +/-/0 still
     work.
     """
     et = event.type
@@ -114,6 +117,8 @@ def translate(event: pygame.event.Event, text_mode: bool = False) -> list[Intent
         return [Intent(Kind.BIGGER)]
     if ctrl and key in _SMALLER:
         return [Intent(Kind.SMALLER)]
+    if ctrl and key in (pygame.K_0, pygame.K_KP0):
+        return [Intent(Kind.RESET_TEXT)]
     if key in _KEYS:
         kind = _KEYS[key]
         if text_mode and kind is Kind.SKIP:

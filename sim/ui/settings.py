@@ -1,4 +1,5 @@
-"""The window's remembered preferences (trainee name, language, mode, text size, sound).
+"""The window's remembered preferences (trainee name, language, mode, text size, typing
+speed, sound, reduced motion).
 
 A small JSON file: next to the records database when one is given (so a test's temporary
 database keeps its settings with it), else in the user's config directory.
@@ -14,6 +15,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+#: Typing speeds and their factor on the typewriter's characters per second (0: off,
+#: the whole line at once).
+TYPING_SPEEDS: dict[str, float] = {"slow": 0.6, "normal": 1.0, "fast": 2.0, "off": 0.0}
+
 
 @dataclass
 class Settings:
@@ -25,6 +30,10 @@ class Settings:
     text_scale: float = 1.0
     sound: bool = True
     last_scenario: str | None = None
+    #: How fast the customer's line types out: one of :data:`TYPING_SPEEDS`.
+    typing: str = "normal"
+    #: No typewriter, no easing or shaking: everything appears in its final place.
+    reduce_motion: bool = False
 
     @classmethod
     def load(cls, path: Path | None) -> Settings:
@@ -37,10 +46,15 @@ class Settings:
             log.warning("ignoring unreadable settings %s: %s", path, exc)
             return cls()
         known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict):
+            return cls()
         try:
-            return cls(**{k: v for k, v in data.items() if k in known})
+            out = cls(**{k: v for k, v in data.items() if k in known})
         except TypeError:
             return cls()
+        if out.typing not in TYPING_SPEEDS:
+            out.typing = "normal"
+        return out
 
     def save(self, path: Path | None) -> None:
         """Write settings (best effort: a read-only disk must not stop the game)."""

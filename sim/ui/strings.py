@@ -19,8 +19,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "window_title": {"en": "Defuse - complaint handling practice", "zh": "化解 - 客户投诉处理练习"},
     "hints_global": {
-        "en": "L: 中文  ·  F11: full screen  ·  Ctrl +/-: text size  ·  M: sound",
-        "zh": "L: English  ·  F11：全屏  ·  Ctrl +/-：字号  ·  M：声音",
+        "en": "L: 中文  ·  F3: settings  ·  F11: full screen  ·  Ctrl +/-: text size  ·  M: sound",
+        "zh": "L: English  ·  F3：设置  ·  F11：全屏  ·  Ctrl +/-：字号  ·  M：声音",
     },
     "toast_text_size": {"en": "Text size {pct}%", "zh": "字号 {pct}%"},
     "toast_sound_on": {"en": "Sound on", "zh": "声音已开启"},
@@ -29,6 +29,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "toast_no_fullscreen": {
         "en": "Full screen is not available here",
         "zh": "当前环境无法全屏",
+    },
+    # -- settings ------------------------------------------------------------------------
+    "settings_title": {"en": "Settings", "zh": "设置"},
+    "text_size": {"en": "Text size", "zh": "字号"},
+    "typing_speed": {"en": "Typing speed", "zh": "打字速度"},
+    "typing_slow": {"en": "Slow", "zh": "慢"},
+    "typing_normal": {"en": "Normal", "zh": "正常"},
+    "typing_fast": {"en": "Fast", "zh": "快"},
+    "typing_off": {"en": "Off (whole line at once)", "zh": "关闭（整句立即显示）"},
+    "sound_setting": {"en": "Sound", "zh": "声音"},
+    "reduce_motion": {"en": "Reduce motion", "zh": "减少动画"},
+    "settings_keys": {
+        "en": "Up/Down: choose  ·  Left/Right or Enter: change  ·  Ctrl 0: text 100%  ·  Esc: back",
+        "zh": "上/下：选择  ·  左/右或 Enter：更改  ·  Ctrl 0：字号 100%  ·  Esc：返回",
     },
     # -- menu ----------------------------------------------------------------------------
     "trainee": {"en": "Trainee", "zh": "学员"},
@@ -79,6 +93,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "case_brief": {"en": "Case brief", "zh": "案情简介"},
     "customer": {"en": "Customer", "zh": "客户"},
     "your_authority": {"en": "Your authority", "zh": "你的权限"},
+    "no_authority": {
+        "en": "This case's brief names no special authority: follow the usual policy.",
+        "zh": "本案例没有说明特别权限：按常规政策处理。",
+    },
+    "more_replies_below": {"en": "More replies below: scroll", "zh": "下方还有回复：请滚动"},
+    "more_replies_above": {"en": "More replies above", "zh": "上方还有回复"},
+    "method_progress": {"en": "Steps taken so far", "zh": "已用到的步骤"},
     "start_values": {
         "en": "At the start: emotion {emotion}, trust {trust}",
         "zh": "开始时：情绪 {emotion}，信任 {trust}",
@@ -101,12 +122,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "turn_n": {"en": "Reply {n}", "zh": "第 {n} 次回复"},
     "your_reply": {"en": "Your reply", "zh": "你的回复"},
     "play_keys_typing": {
-        "en": "Space or click: show the whole line",
-        "zh": "空格或点击：显示全文",
+        "en": "Space or click: show the whole line  ·  1-{n}: reply now  ·  A: your authority",
+        "zh": "空格或点击：显示全文  ·  1-{n}：立即回复  ·  A：你的权限",
     },
     "play_keys": {
-        "en": "1-{n} or click: reply  ·  Esc: leave",
-        "zh": "按 1-{n} 或点击：回复  ·  Esc：离开",
+        "en": "1-{n} or click: reply  ·  A: your authority  ·  Esc: leave",
+        "zh": "按 1-{n} 或点击：回复  ·  A：你的权限  ·  Esc：离开",
     },
     "play_keys_end": {
         "en": "Enter: see the debrief",

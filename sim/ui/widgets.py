@@ -189,13 +189,17 @@ def draw_meter(
     low: str,
     high: str,
     bad_when_high: bool,
+    show_delta: bool = True,
 ) -> None:
-    """Label and value on one line, the bar below, the ends named under it."""
+    """Label and value on one line, the bar below, the ends named under it.
+
+    ``show_delta`` False hides the ± change of the last reply (exam mode gives no hints).
+    """
     lh = ts.line_height("small")
     ts.draw(surface, label, (rect.x, rect.y), "small", theme.INK, bold=True)
     value_text = str(round(meter.value))
     vr = ts.draw(surface, value_text, (rect.right, rect.y), "small", theme.INK, anchor="topright")
-    if meter.delta and meter.delta_age < DELTA_SHOW:
+    if show_delta and meter.delta and meter.delta_age < DELTA_SHOW:
         fade = 1.0 - max(0.0, meter.delta_age - 1.2) / (DELTA_SHOW - 1.2)
         worse = (meter.delta > 0) == bad_when_high
         c = theme.WARN if worse else theme.GOOD

@@ -22,6 +22,7 @@ from typing import Any
 import pygame
 
 from sim.engine import ChoiceMade, FactLearned, MetersChanged, NodeEntered, SessionEnded
+from sim.scenario import STEPS
 from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Doc, Para
 from sim.ui.intents import Intent, Kind
@@ -29,6 +30,7 @@ from sim.ui.library import Entry
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import draw_overlay, overlay_height, reload_session, state_lines
 from sim.ui.scene import Scene
+from sim.ui.settings import TYPING_SPEEDS
 from sim.ui.widgets import (
     Button,
     Meter,
@@ -110,6 +112,8 @@ class PlayScene(Scene):
         self.choice_scroll = Scroll()
         self.follow = True  # keep the log scrolled to the end while new lines arrive
         self.ended = False
+        #: A: the case's authority pinned over the portrait column.
+        self.show_authority = False
         self._docs: dict[tuple, Doc] = {}
         self._rebuild_log()
         self._unsubscribe = session.subscribe(self.on_event)
@@ -137,7 +141,7 @@ class PlayScene(Scene):
         if node.note:
             self.log.append(Entry_("note", node.note))
         self.typing = node.say
-        self.typed = 0.0 if animate else 1e9
+        self.typed = 0.0 if animate and self.type_factor() else 1e9
         self.follow = True
         self.choice_scroll.to(0, instant=True)
 
@@ -159,7 +163,7 @@ class PlayScene(Scene):
         self.ended = True
         if ending is not None and ending.say:
             self.typing = ending.say
-            self.typed = 0.0 if animate else 1e9
+            self.typed = 0.0 if animate and self.type_factor() else 1e9
         else:
             self.typing = None
         self.follow = True
@@ -176,7 +180,9 @@ class PlayScene(Scene):
         elif isinstance(event, MetersChanged):
             self.emotion.set(event.emotion)
             self.trust.set(event.trust)
-            if event.emotion_delta >= 8:
+            if self.app.settings.reduce_motion:  # no sliding bars, no shaking face
+                self.emotion.value, self.trust.value = self.emotion.target, self.trust.target
+            elif event.emotion_delta >= 8:
                 self.jolt_t = 0.0
         elif isinstance(event, FactLearned):
             pass  # shown with the coach's note (coach mode) and in the debrief
@@ -199,6 +205,13 @@ class PlayScene(Scene):
             self._unsubscribe = None
 
     # -- typing ------------------------------------------------------------------------------
+
+    def type_factor(self) -> float:
+        """The trainee's typing speed as a factor (0: off, also when motion is reduced)."""
+        st = self.app.settings
+        if st.reduce_motion:
+            return 0.0
+        return TYPING_SPEEDS.get(st.typing, 1.0)
 
     def typing_text(self) -> str:
         """The customer's current line in the current language."""
@@ -253,12 +266,13 @@ class PlayScene(Scene):
             bw = max(200, ts.measure(label, "body") + 90)
             buttons.append(Button(pygame.Rect(0, 0, bw, bh), label, "debrief", "Enter",
                                   primary=True))
-            choices_h = self.ending_height(right.width - 32 - bw) + 24
+            choices_h = self.ending_height(self.ending_text_width(right.width, bw)) + 24
             choices_h = max(choices_h, bh + 24)
-        max_choices = int(right.height * 0.58)
-        area_h = min(choices_h, max_choices)
+        # The replies take what they need, leaving the conversation at least a few lines
+        # (its own scrollbar reaches the rest); what still doesn't fit scrolls, with a cue.
+        min_log = max(int(right.height * 0.3), 3 * ts.line_height("body") + 40)
+        area_h = max(0, min(choices_h, right.height - min_log))
         replies = pygame.Rect(right.x, right.bottom - area_h, right.width, area_h)
-        self.choice_scroll.set_extent(choices_h, area_h)
         log_view = pygame.Rect(right.x, right.y, right.width, right.height - area_h -
                                (12 if area_h else 0))
         if self.session.is_over and buttons:
@@ -270,7 +284,13 @@ class PlayScene(Scene):
                 b.rect.y = y
                 y += b.rect.height + 8
         return {"header": header, "left": left, "log": log_view, "replies": replies,
-                "buttons": buttons, "footer": footer}
+                "buttons": buttons, "footer": footer, "choices_h": choices_h}
+
+    @staticmethod
+    def ending_text_width(area_w: int, button_w: int) -> int:
+        """Width of the ending panel's text beside its button (as draw_ending places it:
+        18 px margin, the button 16 px from the right, 14 px between them)."""
+        return area_w - 18 - 14 - button_w - 16
 
     def badge_w(self) -> int:
         """Width of the number badge on a reply button."""
@@ -339,7 +359,15 @@ class PlayScene(Scene):
         if k is Kind.RELOAD:
             self.reload()
             return
-        if self.is_typing and k in (Kind.SKIP, Kind.CONFIRM, Kind.CLICK, Kind.CHOOSE):
+        if k is Kind.HOTKEY and intent.value == "a":
+            self.show_authority = not self.show_authority
+            return
+        if self.is_typing and k is Kind.CHOOSE and not self.session.is_over:
+            # A number answers at once: the line completes and the reply is given.
+            self.skip()
+            self.choose(int(intent.value))
+            return
+        if self.is_typing and k in (Kind.SKIP, Kind.CONFIRM, Kind.CLICK):
             self.skip()
             return
         lay = self.layout()
@@ -452,7 +480,9 @@ class PlayScene(Scene):
 
     def update(self, dt: float) -> None:
         if self.typing is not None and self.is_typing:
-            self.typed += dt * TYPE_CPS.get(self.app.lang, 40.0)
+            factor = self.type_factor()
+            self.typed = self.typed + dt * TYPE_CPS.get(self.app.lang, 40.0) * factor \
+                if factor else 1e9
         self.emotion.update(dt)
         self.trust.update(dt)
         if self.jolt_t < JOLT_TIME:
@@ -466,6 +496,7 @@ class PlayScene(Scene):
                 self.blink_left = BLINK_TIME
                 self.blink_in = BLINK_EVERY[self.blinks % len(BLINK_EVERY)]
         lay = self.layout()
+        self.choice_scroll.set_extent(lay["choices_h"], lay["replies"].height)
         doc = self.doc(lay["log"].width - 16)
         self.scroll.set_extent(doc.height(self.app.ts, lay["log"].width - 16),
                                lay["log"].height - 16)
@@ -530,7 +561,7 @@ class PlayScene(Scene):
         else:
             self.draw_replies(surface, lay["replies"], lay["buttons"])
         if self.is_typing:
-            hint = self.t("play_keys_typing")
+            hint = self.t("play_keys_typing", n=len(self.session.shown()))
         elif self.session.is_over:
             hint = self.t("play_keys_end")
         else:
@@ -565,7 +596,8 @@ class PlayScene(Scene):
         role = self.tx(s.customer.role)
         text_h = ts.text_height(name, "h3", inner.width, True) + ts.text_height(
             role, "small", inner.width)
-        below = text_h + 10 + 2 * mh + 16
+        steps_h = self.steps_height(inner.width)
+        below = text_h + 10 + 2 * mh + 16 + steps_h
         side = max(40, min(inner.width, inner.height - below))
         pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
         surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
@@ -574,12 +606,92 @@ class PlayScene(Scene):
                              "h3", theme.INK, True)
         y += ts.draw_wrapped(surface, role, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
                              "small", theme.INK_SOFT)
-        y = max(y + 8, inner.bottom - 2 * mh - 12)
+        if steps_h:
+            self.draw_steps(surface, pygame.Rect(inner.x, y + 6, inner.width, steps_h))
+        y = max(y + 8 + steps_h, inner.bottom - 2 * mh - 12)
+        coach = self.app.settings.coach
         draw_meter(surface, ts, pygame.Rect(inner.x, y, inner.width, mh), self.emotion,
-                   self.t("emotion"), theme.EMOTION, self.t("calm"), self.t("furious"), True)
+                   self.t("emotion"), theme.EMOTION, self.t("calm"), self.t("furious"), True,
+                   show_delta=coach)
         draw_meter(surface, ts, pygame.Rect(inner.x, y + mh + 12, inner.width, mh), self.trust,
                    self.t("trust"), theme.TRUST, self.t("none_trust"), self.t("full_trust"),
-                   False)
+                   False, show_delta=coach)
+        if self.show_authority:
+            self.draw_authority(surface, rect)
+
+    # -- method progress and authority ------------------------------------------------------
+
+    def steps_taken(self) -> set[str]:
+        """The method steps the trainee's replies have taken so far."""
+        return {t.step for t in self.session.history if getattr(t, "step", None)}
+
+    def step_chips(self) -> list[tuple[str, bool]]:
+        """(label, taken) for each method step; empty in exam mode, which gives no hints."""
+        if not self.app.settings.coach:
+            return []
+        taken = self.steps_taken()
+        return [(self.t(f"step_{step}"), step in taken) for step in STEPS]
+
+    def _chip_rows(self, width: int) -> list[list[tuple[str, bool, int]]]:
+        """The step chips flowed into rows no wider than ``width``."""
+        ts = self.app.ts
+        rows: list[list[tuple[str, bool, int]]] = [[]]
+        x = 0
+        for label, taken in self.step_chips():
+            cw = min(width, chip_width(ts, ("+ " if taken else "") + label))
+            if rows[-1] and x + cw > width:
+                rows.append([])
+                x = 0
+            rows[-1].append((label, taken, cw))
+            x += cw + 6
+        return rows if rows[0] else []
+
+    def steps_height(self, width: int) -> int:
+        """Height of the method progress (0 in exam mode)."""
+        rows = self._chip_rows(width)
+        if not rows:
+            return 0
+        ts = self.app.ts
+        return ts.line_height("tiny") + 4 + len(rows) * (ts.line_height("tiny") + 8)
+
+    def draw_steps(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The five steps: a taken one filled and marked "+", the others outlined."""
+        ts = self.app.ts
+        ts.draw(surface, self.t("method_progress"), rect.topleft, "tiny", theme.INK_SOFT,
+                max_width=rect.width)
+        y = rect.y + ts.line_height("tiny") + 4
+        h = ts.line_height("tiny") + 4
+        for row in self._chip_rows(rect.width):
+            x = rect.x
+            for label, taken, cw in row:
+                box = pygame.Rect(x, y, cw, h)
+                if taken:
+                    pygame.draw.rect(surface, theme.ACCENT_DARK, box, border_radius=h // 2)
+                    text, color = "+ " + label, (255, 255, 255)
+                else:
+                    pygame.draw.rect(surface, theme.LINE, box, 1, border_radius=h // 2)
+                    text, color = label, theme.INK_SOFT
+                ts.draw(surface, text, box.center, "tiny", color, anchor="center",
+                        max_width=cw - 8)
+                x += cw + 6
+            y += h + 4
+
+    def draw_authority(self, surface: pygame.Surface, column: pygame.Rect) -> None:
+        """The case's authority pinned over the portrait column (A shows and hides it)."""
+        ts = self.app.ts
+        rect = column.inflate(-12, -12)
+        text = self.tx(self.scenario.authority) if self.scenario.authority else \
+            self.t("no_authority")
+        inner_w = rect.width - 28
+        need = ts.line_height("h3") + 12 + ts.text_height(text, "small", inner_w) + 28
+        rect.height = min(rect.height, need)
+        pygame.draw.rect(surface, theme.PANEL, rect, border_radius=12)
+        pygame.draw.rect(surface, theme.ACCENT, rect, 2, border_radius=12)
+        ts.draw(surface, self.t("your_authority"), (rect.x + 14, rect.y + 12), "h3",
+                theme.ACCENT_DARK, bold=True, max_width=inner_w)
+        body = pygame.Rect(rect.x + 14, rect.y + 12 + ts.line_height("h3") + 8, inner_w,
+                           rect.bottom - rect.y - ts.line_height("h3") - 32)
+        ts.draw_wrapped(surface, text, body, "small", theme.INK)
 
     def draw_replies(
         self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
@@ -609,6 +721,33 @@ class PlayScene(Scene):
             ts.draw_wrapped(surface, b.label, text, "body", theme.INK)
         surface.set_clip(old)
         draw_scrollbar(surface, area, self.choice_scroll)
+        self.draw_more_cue(surface, area)
+
+    def draw_more_cue(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        """When replies are hidden below (or above), say so in words and an arrow shape at
+        the edge where they are, so no reply goes unseen."""
+        sc = self.choice_scroll
+        ts = self.app.ts
+        for below in (True, False):
+            hidden = sc.max_offset - sc.offset > 1 if below else sc.offset > 1
+            if not hidden:
+                continue
+            text = self.t("more_replies_below" if below else "more_replies_above")
+            tw = ts.measure(text, "tiny", True)
+            h = ts.line_height("tiny") + 6
+            box = pygame.Rect(0, 0, min(area.width - 20, tw + h + 24), h)
+            if below:
+                box.midbottom = (area.centerx, area.bottom - 4)
+            else:
+                box.midtop = (area.centerx, area.y + 4)
+            pygame.draw.rect(surface, theme.ACCENT_DARK, box, border_radius=h // 2)
+            cx, cy, r = box.x + 10 + h // 4, box.centery, max(3, h // 4)
+            tip = (cx, cy + r) if below else (cx, cy - r)
+            pygame.draw.polygon(surface, (255, 255, 255),
+                                [(cx - r, cy - r if below else cy + r),
+                                 (cx + r, cy - r if below else cy + r), tip])
+            ts.draw(surface, text, (cx + r + 8, cy), "tiny", (255, 255, 255), bold=True,
+                    anchor="midleft", max_width=box.right - cx - r - 16)
 
     def draw_ending(
         self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
@@ -622,7 +761,8 @@ class PlayScene(Scene):
         pygame.draw.rect(surface, color, (area.x, area.y + 8, 5, area.height - 16),
                          border_radius=3)
         b = buttons[0]
-        text = pygame.Rect(area.x + 18, area.y + 12, b.rect.x - area.x - 32, area.height - 24)
+        text = pygame.Rect(area.x + 18, area.y + 12,
+                           self.ending_text_width(area.width, b.rect.width), area.height - 24)
         y = text.y
         y += ts.draw_wrapped(surface, self.t("conversation_over"), text, "tiny", theme.INK_FAINT)
         if ending is not None:

@@ -1,0 +1,187 @@
+"""The play screen as the trainee meets it: a number key answers at once, typing speed
+(including off), the frame after the typing ends, the idle blink, the authority card,
+method progress in coach mode only, and every reply reachable at every size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from sim.ui.testing import Driver
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT / "scenarios"
+
+
+def to_play(d: Driver) -> None:
+    """From the menu, open the first case and start playing."""
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "brief"
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "play"
+
+
+def test_a_number_key_answers_while_the_line_types(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    assert d.scene.is_typing
+    d.key(pygame.K_1)
+    assert len(d.scene.session.history) == 1  # answered, not merely skipped
+    # the interrupted line is kept whole in the log
+    assert next(e.kind for e in d.scene.log if e.kind != "note") == "customer"
+
+
+@pytest.mark.parametrize("speed", ["slow", "normal", "fast", "off"])
+def test_typing_speed_setting(speed: str, tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    d.app.settings.typing = speed
+    to_play(d)
+    if speed == "off":
+        assert not d.scene.is_typing
+        return
+    frames = d.until(lambda: not d.scene.is_typing)
+    total = len(d.scene.typing_text())
+    factor = {"slow": 0.6, "normal": 1.0, "fast": 2.0}[speed]
+    expected = total / (60.0 * factor) / 0.016
+    assert abs(frames - expected) <= expected * 0.1 + 3
+
+
+def test_the_frame_after_the_typing_ends_is_drawn(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    states: list[bool] = []
+    real = d.app.draw
+
+    def draw() -> None:
+        states.append(d.scene.is_typing)
+        real()
+
+    d.app.draw = draw  # type: ignore[method-assign]
+    d.until(lambda: not d.scene.is_typing)
+    d.step(5)  # no input arrives
+    # The last frame drawn shows the whole line and the replies, not the line minus one.
+    assert states and states[-1] is False
+
+
+def test_the_blink_fires_while_idle(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.settle()
+    blinks = d.scene.blinks
+    d.step(int(6 / 0.016))  # six seconds of idle frames
+    assert d.scene.blinks > blinks
+
+
+def test_authority_card_is_one_key_away(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    d.key(pygame.K_a)
+    assert d.scene.show_authority
+    d.app.ts.audit = []
+    d.shot(tmp_path / "auth.png")
+    assert not d.app.ts.audit
+    d.app.ts.audit = None
+    d.key(pygame.K_a)
+    assert not d.scene.show_authority
+
+
+@pytest.mark.parametrize("coach", [True, False])
+def test_method_progress_in_coach_mode_only(coach: bool, tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json", coach=coach)
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.key(pygame.K_1)
+    chips = d.scene.step_chips()
+    if not coach:
+        assert chips == []
+        return
+    assert len(chips) == 5
+    step = d.scene.session.history[0].step
+    taken = [label for label, done in chips if done]
+    assert len(taken) == (1 if step else 0)
+
+
+def test_exam_mode_shows_no_meter_change(tmp_path: Path) -> None:
+    shots = {}
+    for coach in (True, False):
+        d = Driver(LIBRARY, settings_path=tmp_path / f"w{coach}.json", coach=coach)
+        to_play(d)
+        d.key(pygame.K_SPACE)
+        d.key(pygame.K_1)
+        d.step(3)
+        assert d.scene.emotion.delta or d.scene.trust.delta
+        drawn: list[str] = []
+        real = d.app.ts.draw
+
+        def spy(surface, text, *a, _real=real, _drawn=drawn, **k):  # type: ignore[no-untyped-def]
+            _drawn.append(text)
+            return _real(surface, text, *a, **k)
+
+        d.app.ts.draw = spy  # type: ignore[method-assign]
+        d.shot(tmp_path / f"m{coach}.png")
+        shots[coach] = [t for t in drawn if t[:1] in "+-" and t[1:].isdigit()]
+    assert shots[True] and not shots[False]
+
+
+@pytest.mark.parametrize("size", [(960, 540), (1280, 720)])
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_reply_is_reachable_with_a_cue(size: tuple[int, int], scale: float, lang: str,
+                                             tmp_path: Path) -> None:
+    d = Driver(LIBRARY, size=size, lang=lang, settings_path=tmp_path / "w.json")
+    d.app.settings.text_scale = d.app.ts.text_scale = scale
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.settle()
+    scene = d.scene
+    lay = scene.layout()
+    area = lay["replies"]
+    hidden = [b for b in lay["buttons"] if b.rect.bottom > area.bottom + 1]
+    drawn: list[str] = []
+    real = d.app.ts.draw
+
+    def spy(surface, text, *a, **k):  # type: ignore[no-untyped-def]
+        drawn.append(text)
+        return real(surface, text, *a, **k)
+
+    d.app.ts.draw = spy  # type: ignore[method-assign]
+    d.shot(tmp_path / "r.png")
+    cue = d.app.t("more_replies_below")
+    assert (cue in drawn) == bool(hidden)
+    # The conversation keeps room for a few lines.
+    assert lay["log"].height >= 3 * d.app.ts.line_height("body")
+    # Scrolling the replies brings the last one fully into view.
+    for _ in range(30):
+        d.input.push(pygame.event.Event(pygame.MOUSEMOTION, pos=area.center, rel=(0, 0),
+                                        buttons=(0, 0, 0)))
+        d.input.push(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False))
+        d.step()
+    d.settle()
+    lay = scene.layout()
+    assert lay["buttons"][-1].rect.bottom <= lay["replies"].bottom + 1
+
+
+def test_settings_panel_is_remembered(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    d.key(pygame.K_F3)
+    assert d.scene.name == "settings"
+    d.key(pygame.K_DOWN)  # text size
+    d.key(pygame.K_RIGHT)
+    d.key(pygame.K_DOWN)  # typing speed: normal -> fast
+    d.key(pygame.K_RIGHT)
+    d.key(pygame.K_DOWN)
+    d.key(pygame.K_DOWN)  # reduce motion
+    d.key(pygame.K_RETURN)
+    d.app.ts.audit = []
+    d.shot(tmp_path / "settings.png")
+    assert not d.app.ts.audit
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "menu"
+    again = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    st = again.app.settings
+    assert (st.text_scale, st.typing, st.reduce_motion) == (1.1, "fast", True)
+    again.key(pygame.K_0, mod=pygame.KMOD_LCTRL)
+    assert again.app.settings.text_scale == 1.0
