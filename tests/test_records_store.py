@@ -374,3 +374,19 @@ def test_import_of_bad_file_names_it(tmp_path: Path):
     with open_store(tmp_path / "t.sqlite3") as trainer, pytest.raises(StoreError) as err:
         import_db(trainer, bad)
     assert "junk.sqlite3" in str(err.value)
+
+
+def test_import_keeps_seed_and_scoring_version(tmp_path: Path):
+    with open_store(tmp_path / "ana.sqlite3") as store:
+        info = store.create_session("ana", "angry-parent", "h" * 64, seed=4242)
+        store.add_turns(info.id, [TurnRow(1, "n0", 0, "c0", "r", "listen", "best", 50, 40)])
+        store.finish_session(info.id, ending="resolved", outcome="resolved", score=91.5,
+                             steps={"listen": "excellent"}, scoring_version=2)
+        still_open = store.create_session("ana", "insurance", "h" * 64, seed=7)
+        out = tmp_path / "ana-out.sqlite3"
+        export_db(store, out)
+    with open_store(tmp_path / "trainer.sqlite3") as trainer:
+        assert import_db(trainer, out).added == 2
+        got = {s.uid: s for s in trainer.sessions()}
+        assert (got[info.uid].seed, got[info.uid].scoring_version) == (4242, 2)
+        assert (got[still_open.uid].seed, got[still_open.uid].scoring_version) == (7, None)

@@ -181,13 +181,17 @@ def _insert(conn: sqlite3.Connection, other: Store, info: SessionInfo, origin: s
         ).lastrowid
     session_id = conn.execute(
         """INSERT INTO session(uid, trainee_id, scenario_id, scenario_hash, scenario_path,
-               lang, mode, started_at, ended_at, status, ending, outcome, score, origin)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               lang, mode, started_at, ended_at, status, ending, outcome, score, origin,
+               seed, scoring_version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         # a path on the machine the file came from means nothing here and is never
         # followed: the scenario is found by its id in the library
         (info.uid, trainee_id, info.scenario_id, info.scenario_hash, None,
          info.lang, info.mode, info.started_at, info.ended_at, info.status, info.ending,
-         info.outcome, info.score, origin),
+         info.outcome, info.score, origin,
+         # the reply order (so an imported open session resumes as it was shown) and the
+         # formula that gave its score travel with the session
+         info.seed, info.scoring_version),
     ).lastrowid
     turns = other.turns(info.id)
     conn.executemany(
