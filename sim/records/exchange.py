@@ -44,6 +44,8 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
     except OSError as exc:
         raise classify(out, exc) from exc
     tmp = Path(tmp_name)
+    if getattr(store._conn, "dialect", "sqlite") != "sqlite":
+        return _export_from_server(store, out, tmp, trainee)
     try:
         dest = sqlite3.connect(tmp)
         try:
@@ -74,6 +76,32 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
         with contextlib.suppress(OSError):
             tmp.unlink()
     return count
+
+
+def _export_from_server(store: Store, out: Path, tmp: Path, trainee: str | None) -> int:
+    """Copy a server's sessions (``trainee``'s only, if given) into a new records file,
+    session by session, as an import would."""
+    from sim.records.store import Store as _Store
+
+    try:
+        try:
+            copy = _Store(tmp)
+        except StoreError as exc:
+            raise StoreError(out, exc.kind, exc.message) from exc
+        with copy:
+            incoming = [s for s in store.sessions(newest_first=False)
+                        if trainee is None or s.trainee == trainee]
+            with copy.transaction() as conn:
+                _merge_into(conn, store, incoming, None, ImportResult())
+            copy._conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        ordinary_permissions(tmp)
+        os.replace(tmp, out)
+    except (sqlite3.Error, OSError) as exc:
+        raise classify(out, exc) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return len(incoming)
 
 
 @dataclass
@@ -124,6 +152,15 @@ def import_db(store: Store, source: str | os.PathLike[str]) -> ImportResult:
             return _merge(store, other, origin=source.name, source=source)
 
 
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    """The errors of both backends that say two rows clash."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
 def _merge(store: Store, other: Store, origin: str, source: Path) -> ImportResult:
     """Every incoming session in one transaction: all of them, or (on any error) none."""
     result = ImportResult()
@@ -134,7 +171,7 @@ def _merge(store: Store, other: Store, origin: str, source: Path) -> ImportResul
     with store.transaction() as conn:
         try:
             _merge_into(conn, other, incoming, origin, result)
-        except sqlite3.IntegrityError as exc:  # the incoming rows clash with each other
+        except _integrity_errors() as exc:  # the incoming rows clash with each other
             raise StoreError(source, "corrupt", f"its records can't be merged ({exc}); "
                              "nothing was imported") from exc
         except StoreError as exc:  # reading the incoming copy: name the user's file
@@ -146,7 +183,7 @@ def _merge(store: Store, other: Store, origin: str, source: Path) -> ImportResul
 
 
 def _merge_into(conn: sqlite3.Connection, other: Store, incoming: list[SessionInfo],
-                origin: str, result: ImportResult) -> None:
+                origin: str | None, result: ImportResult) -> None:
     for info in incoming:
         result.trainees.add(info.trainee)
         row = conn.execute(
@@ -169,7 +206,8 @@ def _as_dict(info: SessionInfo) -> dict[str, object]:
     return {name: getattr(info, name) for name in info.__slots__}
 
 
-def _insert(conn: sqlite3.Connection, other: Store, info: SessionInfo, origin: str) -> None:
+def _insert(conn: sqlite3.Connection, other: Store, info: SessionInfo,
+            origin: str | None) -> None:
     from sim.records.models import now_iso
 
     row = conn.execute("SELECT id FROM trainee WHERE name = ?", (info.trainee,)).fetchone()

@@ -1,5 +1,5 @@
-"""Where the records database lives: ``--db PATH``, else ``$DEFUSE_DB``, else the user
-data directory given by ``platformdirs``."""
+"""Where the records database lives: ``--db PATH`` (or ``--db postgresql://…``), else
+``$DEFUSE_DB``, else the user data directory given by ``platformdirs``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,23 @@ FILE_NAME = "records.sqlite3"
 def default_db_path() -> Path:
     """The database file in the user's data directory (not created here)."""
     return Path(platformdirs.user_data_dir("defuse", appauthor=False)) / FILE_NAME
+
+
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_db_url(target: object) -> bool:
+    """True when ``target`` names a PostgreSQL database rather than a file."""
+    return isinstance(target, str) and target.startswith(URL_PREFIXES)
+
+
+def resolve_db_target(explicit: str | os.PathLike[str] | None = None) -> str | Path:
+    """Like ``resolve_db_path``, but a PostgreSQL URL (given or in ``$DEFUSE_DB``) is
+    returned as the string it is."""
+    chosen = explicit or os.environ.get(ENV_VAR)
+    if is_db_url(chosen):
+        return str(chosen)
+    return resolve_db_path(explicit)
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:

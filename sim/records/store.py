@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sim.records import queries
 from sim.records.errors import StoreError, classify
 from sim.records.models import BestScore, SessionInfo, StepMastery, TurnRow, now_iso
-from sim.records.paths import resolve_db_path
+from sim.records.paths import is_db_url, resolve_db_target
 from sim.records.schema import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -50,7 +50,9 @@ def open_store(
 ) -> Store:
     """Open (creating and migrating if needed) the records database.
 
-    ``path`` None means ``$DEFUSE_DB``, else the user data directory. With
+    ``path`` None means ``$DEFUSE_DB``, else the user data directory; a
+    ``postgresql://user@host/dbname`` URL opens that database on a PostgreSQL server
+    (``sim.records.postgres.PgStore``, the same API). With
     ``create=False`` a missing file raises ``StoreError(kind="missing")`` instead
     of being created (for read-only commands such as ``history``). With
     ``readonly=True`` the file is only ever read (a read-only file is fine; an older
@@ -60,7 +62,12 @@ def open_store(
     Raises ``StoreError`` with a clear message for every unusable file; the file is
     never modified or deleted in that case.
     """
-    return Store(resolve_db_path(path), create=create, readonly=readonly)
+    target = resolve_db_target(path)
+    if is_db_url(target):
+        from sim.records.postgres import PgStore
+
+        return PgStore(str(target), create=create, readonly=readonly)
+    return Store(Path(target), create=create, readonly=readonly)
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:

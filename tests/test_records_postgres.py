@@ -1,0 +1,175 @@
+"""The records on a real PostgreSQL server, started from the machine's binaries."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.engine import Session
+from sim.records import SCHEMA_VERSION, StoreError, export_db, import_db, open_store
+from sim.records.localpg import LocalPostgres, LocalPostgresError, find_binaries
+from sim.records.models import TurnRow
+from sim.records.schema import STEPS
+from sim.scenario import load_scenario
+
+psycopg = pytest.importorskip("psycopg")
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+EXAMPLE = HERE / "scenarios" / "late-cake.yaml"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One server for the module; each test gets its own database on it."""
+    if find_binaries() is None:
+        pytest.skip("no PostgreSQL server binaries on this machine (.ci/run installs them)")
+    try:
+        with LocalPostgres() as pg:
+            yield pg
+    except LocalPostgresError as exc:  # pragma: no cover - a broken installation
+        pytest.fail(str(exc))
+
+
+@pytest.fixture
+def url(server: LocalPostgres) -> str:
+    """A new, empty database on the server."""
+    name = f"t{next(_numbers)}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+def add_session(store, trainee="ana", scenario="angry-parent", score=70.0, seed=None,
+                qualities=("good", "best"), finish=True):
+    """A session with one turn per quality, finished with ``score``."""
+    info = store.create_session(trainee, scenario, "h" * 64, lang="en", mode="text",
+                                seed=seed)
+    rows = [TurnRow(number=i + 1, node=f"n{i}", choice_index=i % 2, choice_id=f"c{i}",
+                    reply=f"reply {i}", step=STEPS[i % 5], quality=q, emotion=50, trust=40)
+            for i, q in enumerate(qualities)]
+    store.add_turns(info.id, rows)
+    store.add_turns(info.id, rows[-1:])  # a turn sent twice is stored once
+    if finish:
+        steps = {s: "missed" for s in STEPS}
+        for row in rows:
+            steps[row.step] = {"best": "excellent", "good": "done"}.get(row.quality, "weak")
+        store.finish_session(info.id, ending="resolved", outcome="resolved", score=score,
+                             steps=steps, scoring_version=2)
+    return store.session(info.id)
+
+
+def test_a_new_database_gets_the_schema_and_keeps_everything(url: str):
+    with open_store(url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        done = add_session(store, score=99.5, seed=1234)
+        add_session(store, trainee="ben", scenario="insurance", score=88)
+        open_one = add_session(store, finish=False)
+        assert (done.score, done.seed, done.scoring_version, done.turns) == (99.5, 1234, 2, 2)
+        assert store.trainees() == ["ana", "ben"]
+        assert [s.id for s in store.unfinished("ana")] == [open_one.id]
+        assert store.best_scores("ana")["angry-parent"].score == 99.5
+        assert store.mastery("ana")["apologize"].excellent == 1
+        assert store.choice_counts("angry-parent") == {"n0": {"c0": 2}, "n1": {"c1": 2}}
+        assert [t.reply for t in store.turns(done.id)] == ["reply 0", "reply 1"]
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == \
+            SCHEMA_VERSION
+
+
+def test_env_var_names_the_server(url: str, monkeypatch):
+    monkeypatch.setenv("DEFUSE_DB", url)
+    with open_store() as store:
+        assert str(store.path) == url
+        add_session(store)
+    with open_store(url) as again:
+        assert len(again.sessions()) == 1
+
+
+def test_a_newer_or_foreign_database_is_refused(url: str, server: LocalPostgres):
+    open_store(url).close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError) as err:
+        open_store(url)
+    assert err.value.kind == "newer" and "newer Defuse" in str(err.value)
+    other = server.url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(other, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE foreign_one")
+    foreign = server.url.rsplit("/", 1)[0] + "/foreign_one"
+    with psycopg.connect(foreign, autocommit=True) as conn:
+        conn.execute("CREATE TABLE session (x int)")
+    with pytest.raises(StoreError) as err:
+        open_store(foreign)
+    assert err.value.kind == "foreign"
+
+
+def test_an_unreachable_server_is_a_clear_error(server: LocalPostgres):
+    url = f"postgresql://nobody:secret@127.0.0.1:{server.port + 1}/none"
+    with pytest.raises(StoreError) as err:
+        open_store(url)
+    assert err.value.kind == "offline"
+    assert "secret" not in str(err.value)
+
+
+def test_import_moves_a_file_into_the_server_without_duplicates(url: str, tmp_path: Path):
+    with open_store(tmp_path / "ana.sqlite3") as local:
+        first = add_session(local, score=60, seed=5)
+        add_session(local, scenario="insurance", score=75)
+        out = tmp_path / "ana-out.sqlite3"
+        export_db(local, out)
+    with open_store(url) as server_store:
+        assert import_db(server_store, out).added == 2
+        again = import_db(server_store, out)
+        assert (again.added, again.unchanged) == (0, 2)
+        moved = {s.uid: s for s in server_store.sessions()}
+        assert moved[first.uid].seed == 5 and moved[first.uid].origin == "ana-out.sqlite3"
+        # and back out to a file a trainer can carry
+        back = tmp_path / "from-server.sqlite3"
+        assert export_db(server_store, back, trainee="ana") == 2
+    with open_store(back) as copy:
+        assert sorted(s.score for s in copy.sessions()) == [60, 75]
+
+
+def test_a_session_plays_and_resumes_on_the_server(url: str):
+    scenario = load_scenario(EXAMPLE)
+    store = open_store(url)
+    recorder = store.start("ana", scenario, lang="zh", mode="text", seed=77)
+    session = Session(scenario, seed=77)
+    recorder.attach(session)
+    session.choose(0)
+    session.choose(0)
+    store.close()
+    with open_store(url) as again:
+        [info] = again.unfinished("ana")
+        plan = again.plan_resume(info, EXAMPLE.parent)
+        assert plan.state == "ready"
+        resumed, _ = again.resume(plan)
+        assert [t.node for t in resumed.history] == [t.node for t in session.history]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input="",
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+
+def test_terminal_play_history_and_report_on_the_server(url: str, tmp_path: Path):
+    for trainee in ("ana", "ben"):
+        done = run_cli("play", str(EXAMPLE), "--text", "--choices", "1,1,1,1,1",
+                       "--trainee", trainee, "--db", url)
+        assert done.returncode in (0, 1), done.stderr
+    shown = run_cli("history", "--db", url)
+    assert shown.returncode == 0, shown.stderr
+    assert "== ana ==" in shown.stdout and "== ben ==" in shown.stdout
+    out = tmp_path / "cohort.csv"
+    written = run_cli("report", "--db", url, "--out", str(out))
+    assert written.returncode == 0, written.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "ana" in text and "ben" in text
