@@ -33,6 +33,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("sim.records.cli", "the trainer's report (HTML or CSV)"),
     "export": ("sim.records.cli", "write the records to a file to share"),
     "import": ("sim.records.cli", "merge exported records into this database"),
+    "migrate": ("sim.records.cli", "bring a records database up to this version"),
 }
 # options before the command that take a value (so the value is not taken for a command)
 _VALUED = ("--library", "--db", "--lang")

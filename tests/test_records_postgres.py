@@ -173,3 +173,46 @@ def test_terminal_play_history_and_report_on_the_server(url: str, tmp_path: Path
     assert written.returncode == 0, written.stderr
     text = out.read_text(encoding="utf-8")
     assert "ana" in text and "ben" in text
+
+
+def test_migrate_upgrades_an_old_server_database_once(url: str, tmp_path: Path):
+    from sim.records.postgres import DbUrl, PgConnection
+    from sim.records.schema import migrate
+
+    raw = psycopg.connect(url, autocommit=True)
+    conn = PgConnection(raw)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, "
+                 "migrated_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+    migrate(conn, 0, 1)  # schema 1, as the first release wrote it
+    conn.execute("INSERT INTO trainee(name, created_at) VALUES ('ana', 't')")
+    conn.execute("""INSERT INTO session(trainee_id, scenario_id, scenario_hash, lang, mode,
+                        started_at, ended_at, status, ending, score)
+                    VALUES (1, 'angry-parent', 'abc', 'en', 'text', '2024-01-01T10:00:00',
+                            '2024-01-01T10:05:00', 'finished', 'resolved', 77)""")
+    conn.execute("""INSERT INTO turn(session_id, number, node, choice_index, reply, step,
+                        quality, emotion, trust, played_at)
+                    VALUES (1, 1, 'opening', 0, 'Go on', 'listen', 'best', 70, 30, 't')""")
+    raw.close()
+    with pytest.raises(StoreError) as err:  # reading commands never change the schema
+        open_store(url, readonly=True)
+    assert "migrate" in str(err.value)
+    done = run_cli("migrate", "--db", url)
+    assert done.returncode == 0, done.stderr
+    assert f"upgraded from schema 1 to {SCHEMA_VERSION}" in done.stdout
+    assert "already at schema" in run_cli("migrate", "--db", url).stdout
+    with open_store(url, readonly=True) as store:
+        [info] = store.sessions()
+        assert (info.score, info.scoring_version, info.seed) == (77, 1, None)
+        assert len(info.uid) == 32 and store.mastery("ana")["listen"].excellent == 1
+    assert str(DbUrl("postgresql://a:pw@h:5/db")) == "postgresql://a:***@h:5/db"
+
+
+def test_migrate_on_a_file(tmp_path: Path):
+    from test_records_store import make_v1_database
+
+    path = tmp_path / "old.sqlite3"
+    make_v1_database(path)
+    done = run_cli("migrate", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    assert f"upgraded from schema 1 to {SCHEMA_VERSION}" in done.stdout
+    assert "old.sqlite3.v1.bak" in done.stdout

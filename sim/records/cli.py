@@ -1,4 +1,5 @@
-"""``history``, ``report``, ``export`` and ``import``: the records on the command line.
+"""``history``, ``report``, ``export``, ``import`` and ``migrate``: the records on the
+command line.
 
 Registered by ``sim.cli`` through ``register(subparsers, common)``. Exit codes: 0
 success, 1 a finding (e.g. no sessions for the trainee asked about), 2 bad usage or a
@@ -23,7 +24,7 @@ _BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add ``history``, ``report``, ``export`` and ``import``."""
+    """Add ``history``, ``report``, ``export``, ``import`` and ``migrate``."""
     h = sub.add_parser(
         "history", parents=[common], help="past sessions, best scores and step mastery",
         description="Past sessions, scores over time, best score per scenario and how often "
@@ -70,6 +71,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "records file) into this one; importing a file twice adds nothing.")
     i.add_argument("files", nargs="+", metavar="FILE")
     i.set_defaults(handler=import_)
+
+    m = sub.add_parser(
+        "migrate", parents=[common], help="bring a records database up to this version",
+        description="Upgrades the records database (a file, or a PostgreSQL database given "
+                    "as --db postgresql://…) to this version's schema; a file is backed up "
+                    "first. A database written by a newer Defuse is refused.")
+    m.set_defaults(handler=migrate)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -325,3 +333,47 @@ def import_(args: argparse.Namespace) -> int:
             print(f"{name}: {result.added} added, {result.updated} updated, "
                   f"{result.unchanged} already here (trainees: {who})")
     return code
+
+
+def _version_before(target: object) -> int | None:
+    """The schema version of an existing records file, read without writing it."""
+    from sim.records.paths import is_db_url
+    from sim.records.schema import user_version
+    from sim.records.store import open_readonly
+
+    if is_db_url(target) or not Path(str(target)).is_file():
+        return None
+    try:
+        conn = open_readonly(Path(str(target)))
+    except StoreError:
+        return None
+    try:
+        return user_version(conn)
+    except Exception:  # an unreadable file: opening it below says why
+        return None
+    finally:
+        conn.close()
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Upgrade the records database to this version's schema."""
+    from sim.records.paths import resolve_db_target
+    from sim.records.schema import SCHEMA_VERSION
+
+    target = resolve_db_target(getattr(args, "db", None))
+    before = _version_before(target)
+    try:
+        with open_store(getattr(args, "db", None), create=True) as store:
+            found = getattr(store, "found_version", before)
+            where = store.path
+            backup = store.backup_path
+    except StoreError as exc:
+        return _fail(str(exc))
+    if found is None or found == 0:
+        print(f"{where}: created at schema {SCHEMA_VERSION}.")
+    elif found < SCHEMA_VERSION:
+        saved = f" (the old file is kept as {backup})" if backup else ""
+        print(f"{where}: upgraded from schema {found} to {SCHEMA_VERSION}{saved}.")
+    else:
+        print(f"{where}: already at schema {SCHEMA_VERSION}; nothing to do.")
+    return 0
