@@ -240,8 +240,16 @@ _replay = replay
 
 def topological_rank(graph: PlayGraph) -> list[int]:
     """A rank per play state: a topological order where the state graph has no loop
-    (Kahn's algorithm), then the states on or after loops in breadth-first order."""
+    (Kahn's algorithm), then the states on or after loops in breadth-first order.
+
+    Where the breadth-first order of discovery already is topological (every reply
+    leads to a state found later, as in layered scenarios), it is kept: it meets the
+    better situations first, so fewer are made only to be beaten.
+    """
     n = len(graph.states)
+    if all(target < 0 or target > sid for sid, out in enumerate(graph.edges)
+           for _, target in out):
+        return list(range(n))
     indegree = [0] * n
     for out in graph.edges:
         for _, target in out:
@@ -303,8 +311,9 @@ class _Search:
         self.parent: list[int] = []
         self.choice: list[int] = []
         self.dead = bytearray()
-        #: label → [(choice, successor label or −1, terminal score or None, exact edge)]
-        self.succ: dict[int, list[tuple[int, int, float | None, bool]]] = {}
+        #: label → [(choice, successor label or −1, the play's end (see :meth:`term_score`)
+        #: or None, exact edge)]
+        self.succ: dict[int, list[tuple[int, int, Any, bool]]] = {}
         #: a dropped label → the label that beat it
         self.beaten_by: dict[int, int] = {}
         self.alive: dict[tuple[int, int], list[int]] = {}
@@ -312,14 +321,12 @@ class _Search:
         #: (score, label, choice) of the best (worst) terminal, overall and per ending
         self.found: tuple[float, int, int] | None = None
         self.ending_found: dict[str, tuple[float, int, int]] = {}
-        self.n_states = len(graph.states)
+        self.outcomes = [self.sc.endings[e].outcome for e in graph.ending_ids]
         self.tallies: list[Tally] = []
-        #: label kept at an ending → its score
-        self.end_score: dict[int, float] = {}
         self.attempted: list[int] = []
         self._tid: dict[Tally, int] = {}
         self._dom: dict[int, bool] = {}
-        self._score: dict[tuple[int, str, int, int], float] = {}
+        self._score: dict[tuple[int, int, int, int], float] = {}
 
     def intern(self, tally: Tally) -> int:
         """The number of ``tally`` (numbering it if new)."""
@@ -348,9 +355,7 @@ class _Search:
         Only situations with the same steps attempted are compared: a missed step is
         comparable only with a missed one (see :data:`sim.coach.scoring.CODE_AT_LEAST`).
         """
-        # at an ending only the meters still matter between plays of one tally: comparing
-        # tallies there would cost more than scoring them
-        group_key = (key, self.attempted[tid] if key < self.n_states else -1 - tid)
+        group_key = (key, self.attempted[tid])
         here = self.alive.get(group_key)
         lid = len(self.key)
         if lid >= self.max_labels:
@@ -413,7 +418,6 @@ class _Search:
         """Expand every situation worth keeping (until the deadline or the label cap)."""
         g = self.g
         sc = self.sc
-        outcomes = [sc.endings[e].outcome for e in g.ending_ids]
         start = self.add(0, self.intern(tally_start(sc)), sc.customer.emotion,
                          sc.customer.trust, -1, -1)
         # Situations are expanded in topological order of their play states (Kahn's, with
@@ -431,10 +435,10 @@ class _Search:
         partial = g.partial
         tallies = self.tallies
         intern = self.intern
-        scores = self._score
+        ends: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+        maximise = self.maximise
         advanced: dict[tuple[int, int, int, bool], int] = {}
         tick = 0
-        n_states = len(states)
         last = len(buckets)
         try:
             while True:
@@ -458,13 +462,13 @@ class _Search:
                 e0 = self.emotion[lid]
                 t0 = self.trust[lid]
                 out = edges[key]
-                succ: list[tuple[int, int, float | None, bool]] = []
+                succ: list[tuple[int, int, Any, bool]] = []
                 self.succ[lid] = succ
                 if not out:
                     if key not in partial:  # stuck: the play ends here, unfinished
-                        s = tally_score(sc, tallies[tid], "unfinished", e0, t0)
-                        self.terminal(s, lid, -1, None)
-                        succ.append((-1, -1, s, True))
+                        term = (tid, -1, e0, t0)
+                        self.terminal(self.term_score(term), lid, -1, None)
+                        succ.append((-1, -1, term, True))
                     continue
                 n = states[key][0]
                 row = info[n]
@@ -482,13 +486,20 @@ class _Search:
                     t = t0 + ci.trust
                     t = 0 if t < 0 else 100 if t > 100 else t
                     if target < 0:
-                        # an ending is a situation too: only the plays no other play
-                        # ending there beats are kept, and scored once the search is over
-                        new = self.add(n_states - 1 - target, t2, e, t, lid, choice)
-                        if new >= 0:
-                            succ.append((choice, new, None, True))
-                        else:
-                            succ.append((choice, -1 - new, None, False))
+                        # plays ending alike (same ending, same tally) are compared by
+                        # their meters alone, and only the ones no other beats are scored
+                        ei = -1 - target
+                        fk = (ei, t2)
+                        front = ends.get(fk)
+                        if front is None:
+                            ends[fk] = [(e, t, lid, choice)]
+                        elif not any((fe <= e and ft >= t) if maximise else
+                                     (fe >= e and ft <= t) for fe, ft, _, _ in front):
+                            front[:] = [x for x in front if not (
+                                (e <= x[0] and t >= x[1]) if maximise else
+                                (e >= x[0] and t <= x[1]))]
+                            front.append((e, t, lid, choice))
+                        succ.append((choice, -1, (t2, ei, e, t), True))
                         continue
                     new = self.add(target, t2, e, t, lid, choice)
                     if new >= 0:
@@ -503,20 +514,20 @@ class _Search:
         except _OutOfBudget:
             self.complete = False
         # score the plays kept at each ending
-        for (key, _), labels in self.alive.items():
-            if key < n_states:
-                continue
-            ending = g.ending_ids[key - n_states]
-            outcome = outcomes[key - n_states]
-            for label in labels:
-                tid = self.tid[label]
-                sk = (tid, outcome, self.emotion[label], self.trust[label])
-                s = scores.get(sk)
-                if s is None:
-                    s = scores[sk] = tally_score(sc, tallies[tid], outcome,
-                                                 self.emotion[label], self.trust[label])
-                self.terminal(s, label, -1, ending)
-                self.end_score[label] = s
+        for (ei, tid), front in ends.items():
+            ending = g.ending_ids[ei]
+            for e, t, label, choice in front:
+                self.terminal(self.term_score((tid, ei, e, t)), label, choice, ending)
+
+    def term_score(self, term: tuple[int, int, int, int]) -> float:
+        """The score of a play that ended: (tally number, ending number or −1 for
+        unfinished, emotion, trust)."""
+        s = self._score.get(term)
+        if s is None:
+            tid, ei, e, t = term
+            outcome = self.outcomes[ei] if ei >= 0 else "unfinished"
+            s = self._score[term] = tally_score(self.sc, self.tallies[tid], outcome, e, t)
+        return s
 
     def moves(self, label: int, choice: int) -> list[Move]:
         """The replies of the play that reaches ``label`` and then gives ``choice``."""
@@ -542,11 +553,11 @@ class _Search:
         exact_rev: list[list[int]] = [[] for _ in range(n)]
         other_rev: list[list[int]] = [[] for _ in range(n)]
         terminals: list[tuple[float, int]] = []
-        terminals.extend((s, lid) for lid, s in self.end_score.items())
+        score = self.term_score
         for lid, succ in self.succ.items():
-            for _, nxt, s, exact in succ:
-                if s is not None:
-                    terminals.append((s, lid))
+            for _, nxt, term, exact in succ:
+                if term is not None:
+                    terminals.append((score(term), lid))
                 elif exact:
                     exact_rev[nxt].append(lid)
                 else:
@@ -738,9 +749,9 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
         choices = sc.nodes[node].choices
         low: dict[int, float] = {}
         high: dict[int, float] = {}
-        for choice, nxt, s, exact in succ:
-            if s is not None:
-                low[choice] = high[choice] = s
+        for choice, nxt, term, exact in succ:
+            if term is not None:
+                low[choice] = high[choice] = search.term_score(term)
             else:
                 if exact and nxt in lo:
                     low[choice] = lo[nxt]
