@@ -110,12 +110,21 @@ def test_a_newer_or_foreign_database_is_refused(url: str, server: LocalPostgres)
     assert err.value.kind == "foreign"
 
 
-def test_an_unreachable_server_is_a_clear_error(server: LocalPostgres):
+def test_an_unreachable_server_is_a_clear_error(server: LocalPostgres, tmp_path: Path,
+                                                monkeypatch):
     url = f"postgresql://nobody:secret@127.0.0.1:{server.port + 1}/none"
-    with pytest.raises(StoreError) as err:
-        open_store(url)
-    assert err.value.kind == "offline"
-    assert "secret" not in str(err.value)
+    for readonly in (True, False):  # history and report; import and migrate
+        with pytest.raises(StoreError) as err:
+            open_store(url, readonly=readonly, outbox=False)
+        assert err.value.kind == "offline"
+        assert "secret" not in str(err.value) and "127.0.0.1" in str(err.value)
+    shown = run_cli("history", "--db", url)
+    assert shown.returncode == 2 and "cannot be reached" in shown.stderr
+    assert "Traceback" not in shown.stderr
+    # a player plays on, saving on this computer
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    with open_store(url) as store:
+        assert store.offline
 
 
 def test_import_moves_a_file_into_the_server_without_duplicates(url: str, tmp_path: Path):
@@ -216,3 +225,102 @@ def test_migrate_on_a_file(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert f"upgraded from schema 1 to {SCHEMA_VERSION}" in done.stdout
     assert "old.sqlite3.v1.bak" in done.stdout
+
+
+def _play_to_the_end(session: Session) -> None:
+    while not session.is_over:
+        session.choose(0)
+
+
+def _stored_as_played(url: str, trainee: str, session: Session) -> None:
+    """The server holds the session, finished, with every turn once and in order."""
+    with open_store(url, readonly=True) as check:
+        [info] = check.sessions(trainee=trainee)
+        assert info.status == "finished" and info.score is not None
+        turns = check.turns(info.id)
+        assert [t.number for t in turns] == list(range(1, len(session.history) + 1))
+        assert [(t.node, t.choice_index) for t in turns] == \
+            [(t.node, t.index) for t in session.history]
+
+
+def test_a_server_stopped_mid_session_loses_nothing(url: str, server: LocalPostgres,
+                                                    tmp_path: Path, monkeypatch):
+    import time
+
+    from sim.records.outbox import CohortStore
+
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    scenario = load_scenario(EXAMPLE)
+    store = open_store(url)
+    assert isinstance(store, CohortStore) and not store.offline
+    store.retry_s = 0.2
+    notices: list[str] = []
+    store.on_offline = lambda: notices.append("offline")
+    store.on_online = lambda: notices.append("online")
+    recorder = store.start("ana", scenario, mode="text", seed=3)
+    session = Session(scenario, seed=3)
+    recorder.attach(session)
+    session.choose(0)
+    server.stop()
+    try:
+        session.choose(0)
+        session.choose(0)
+        assert store.offline and notices == ["offline"]
+        assert store.outbox.count() == 2 and recorder.error is None
+    finally:
+        server.start()
+    _play_to_the_end(session)
+    deadline = time.monotonic() + 30
+    while store.offline and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not store.offline and notices == ["offline", "online"]
+    assert store.outbox.count() == 0
+    store.close()
+    _stored_as_played(url, "ana", session)
+
+
+def test_a_server_away_at_start_gets_the_session_at_the_next_start(
+        url: str, server: LocalPostgres, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    scenario = load_scenario(EXAMPLE)
+    open_store(url).close()  # the database exists; then the server goes away
+    server.stop()
+    try:
+        store = open_store(url)
+        assert store.offline and store.unfinished("ben") == []
+        recorder = store.start("ben", scenario, mode="text")
+        session = Session(scenario)
+        recorder.attach(session)
+        _play_to_the_end(session)
+        assert recorder.finished and store.outbox.count() > 2
+        store.close()
+    finally:
+        server.start()
+    with open_store(url) as again:  # pushed, in order, before anything else
+        assert not again.offline and again.outbox.count() == 0
+    _stored_as_played(url, "ben", session)
+    with open_store(url) as third:  # and never twice
+        assert len(third.sessions(trainee="ben")) == 1
+
+
+def test_terminal_play_says_offline_and_the_next_play_sends_it(url: str, server: LocalPostgres,
+                                                               tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    open_store(url).close()
+    server.stop()
+    try:
+        away = run_cli("play", str(EXAMPLE), "--text", "--choices", "1,1,1,1,1",
+                       "--trainee", "cai", "--db", url)
+    finally:
+        server.start()
+    assert away.returncode in (0, 1), away.stderr
+    assert "Offline — saved on this computer" in away.stdout + away.stderr
+    with open_store(url, readonly=True) as check:
+        assert "cai" not in check.trainees()
+    again = run_cli("play", str(EXAMPLE), "--text", "--choices", "1,1,1,1,1",
+                    "--trainee", "cai", "--db", url)
+    assert again.returncode in (0, 1), again.stderr
+    assert "Offline" not in again.stdout + again.stderr
+    with open_store(url, readonly=True) as check:
+        done = check.sessions(trainee="cai", status="finished")
+        assert len(done) == 2 and all(s.turns == 5 for s in done)

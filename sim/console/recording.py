@@ -32,6 +32,10 @@ _STRINGS: dict[str, dict[str, str]] = {
                    "zh": "练习记录已升级，旧文件备份在 {path}"},
     "rec_failed": {"en": "(Recording paused: {error}. Play on; it retries on the next reply.)",
                    "zh": "（记录暂停：{error}。可以继续练习，下一次回答时会再试。）"},
+    "rec_offline": {
+        "en": "(Offline — saved on this computer; sent to the records server when it is "
+              "back.)",
+        "zh": "（离线——已保存在本机，记录服务器恢复后自动上传。）"},
     "rec_resume": {
         "en": "You have an unfinished session of “{title}” from {when} ({n} replies "
               "given). Continue it? [Y/n] ",
@@ -104,6 +108,10 @@ def begin(
         return None
     if store.backup_path is not None:
         out.write(tr("rec_backup", lang, path=str(store.backup_path)) + "\n")
+    if hasattr(store, "on_offline"):  # records on a server: say when they wait locally
+        store.on_offline = lambda: out.write("\n" + tr("rec_offline", lang) + "\n")
+        if store.offline:
+            store.on_offline()
     try:
         if read is not None:
             resumed = _offer_resume(store, scenario, trainee, lang, out, read, library)

@@ -90,7 +90,9 @@ def _open(args: argparse.Namespace, *, create: bool, readonly: bool = False) -> 
         from sim.records.store import normalize_name
 
         args.trainee = normalize_name(args.trainee)  # as names are stored
-    return open_store(getattr(args, "db", None), create=create, readonly=readonly)
+    # commands act on the server now or say why not; only players queue in the outbox
+    return open_store(getattr(args, "db", None), create=create, readonly=readonly,
+                      outbox=False)
 
 
 _SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv"}
@@ -363,7 +365,7 @@ def migrate(args: argparse.Namespace) -> int:
     target = resolve_db_target(getattr(args, "db", None))
     before = _version_before(target)
     try:
-        with open_store(getattr(args, "db", None), create=True) as store:
+        with open_store(getattr(args, "db", None), create=True, outbox=False) as store:
             found = getattr(store, "found_version", before)
             where = store.path
             backup = store.backup_path

@@ -46,13 +46,15 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def open_store(
     path: str | os.PathLike[str] | None = None, *, create: bool = True,
-    readonly: bool = False,
+    readonly: bool = False, outbox: bool = True,
 ) -> Store:
     """Open (creating and migrating if needed) the records database.
 
     ``path`` None means ``$DEFUSE_DB``, else the user data directory; a
     ``postgresql://user@host/dbname`` URL opens that database on a PostgreSQL server
-    (``sim.records.postgres.PgStore``, the same API). With
+    (``sim.records.postgres.PgStore``, the same API); for writing, with ``outbox``
+    (players), a ``sim.records.outbox.CohortStore`` that keeps play going while the
+    server is away. With
     ``create=False`` a missing file raises ``StoreError(kind="missing")`` instead
     of being created (for read-only commands such as ``history``). With
     ``readonly=True`` the file is only ever read (a read-only file is fine; an older
@@ -64,6 +66,10 @@ def open_store(
     """
     target = resolve_db_target(path)
     if is_db_url(target):
+        if outbox and create and not readonly:
+            from sim.records.outbox import CohortStore
+
+            return CohortStore(str(target))  # type: ignore[return-value]
         from sim.records.postgres import PgStore
 
         return PgStore(str(target), create=create, readonly=readonly)

@@ -664,12 +664,17 @@ def open_records(db: Path | None, app: App | None = None) -> Any:
     except ImportError:  # pragma: no cover - records not installed
         return None
     try:
-        return open_store(db)
+        store = open_store(db)
     except StoreError as exc:
         log.warning("playing without records: %s", exc)
         if app is not None:
             app.store_error = str(exc)
         return None
+    if app is not None and hasattr(store, "on_offline"):  # records on a server
+        store.on_offline = lambda: app.notify(app.t("records_offline"))
+        if store.offline:
+            store.on_offline()
+    return store
 
 
 def display_available() -> bool:

@@ -288,6 +288,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Not recording: the records file cannot be used ({path}).",
         "zh": "未记录：记录文件无法使用（{path}）。",
     },
+    "records_offline": {"en": "Offline — saved on this computer",
+                        "zh": "离线——已保存在本机"},
     # -- history -------------------------------------------------------------------------
     "history_title": {"en": "History of {name}", "zh": "{name}的练习记录"},
     "history_empty": {"en": "No sessions yet.", "zh": "还没有练习记录。"},
