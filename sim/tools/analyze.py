@@ -56,10 +56,11 @@ Move = tuple[str, int]  # (node id, choice index in the node)
 
 #: default CPU budget of one analysis, in seconds
 DEFAULT_BUDGET = 30.0
-#: situations kept apart by one score search before it stops (bounds memory)
-MAX_LABELS = 3_000_000
+#: situations one score search keeps apart before it stops: with the play states below,
+#: this keeps an analysis under 1 GB (about 1 kB a situation, 0.5 kB a play state)
+MAX_LABELS = 600_000
 #: play states explored before the exploration stops (bounds memory)
-MAX_STATES = 1_500_000
+MAX_STATES = 600_000
 #: traps listed with an example play (each replay costs a play's length)
 MAX_TRAP_PLAYS = 20
 
@@ -519,6 +520,13 @@ class _Search:
             for e, t, label, choice in front:
                 self.terminal(self.term_score((tid, ei, e, t)), label, choice, ending)
 
+    def release(self) -> None:
+        """Drop what only the search and :func:`_worth` need; the plays stay."""
+        self.succ = {}
+        self.beaten_by = {}
+        self.alive = {}
+        self._dom = {}
+
     def term_score(self, term: tuple[int, int, int, int]) -> float:
         """The score of a play that ended: (tally number, ending number or −1 for
         unfinished, emotion, trust)."""
@@ -632,10 +640,19 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
                      "no best, worst or range is claimed")
 
     # both searches share the graph; each gets what is left of the budget
+    offered: set[Move] = set()
+    for sid, out in enumerate(graph.edges):
+        node = graph.node_of(sid)
+        offered.update((node, c) for c, _ in out)
     high = _Search(graph, True, deadline, max_labels)
     high.run()
+    judged: tuple[list[Move], list[Any]] | None = None
+    if worth and graph.complete and high.complete and time.process_time() < deadline:
+        judged = _worth(high, offered)
+    high.release()  # only its plays are needed from here on: halve the peak memory
     low = _Search(graph, False, deadline, max_labels)
     low.run()
+    low.release()
     if graph.complete:
         proved["best"] = high.complete
         proved["worst"] = low.complete
@@ -681,10 +698,6 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
 
     reached = {graph.node_ids[s[0]] for s in graph.states}
     never_reached = [n for n in scenario.nodes if n not in reached] if graph.complete else []
-    offered: set[Move] = set()
-    for sid, out in enumerate(graph.edges):
-        node = graph.node_of(sid)
-        offered.update((node, c) for c, _ in out)
     never_offered = [] if not graph.complete else [
         (n, i) for n in scenario.nodes if n in reached
         for i in range(len(scenario.nodes[n].choices)) if (n, i) not in offered]
@@ -720,8 +733,8 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
         steps_never_offered=[s for s in STEPS if s not in steps_offered(graph)],
         proved=proved, ending_high=ending_high,
     )
-    if worth and proved["best"] and time.process_time() < deadline:
-        analysis.never_worth, analysis.harmful_pays = _worth(high, offered)
+    if judged is not None and proved["best"]:
+        analysis.never_worth, analysis.harmful_pays = judged
     analysis.seconds = time.process_time() - began
     return analysis
 
