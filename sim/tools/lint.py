@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: play states explored for ``skips-step`` when called on its own
 SKIP_CHECK_STATES = 5_000
 #: CPU seconds validate spends on the checks that explore play states, per file
-VALIDATE_BUDGET = 0.3
+VALIDATE_BUDGET = 0.5
 #: play states validate explores at most, per file (bounds its memory)
 VALIDATE_STATES = 300_000
 
@@ -274,20 +274,29 @@ def _exploration_warnings(scenario: Scenario, lines: list[str], budget: float) -
 
     began = time.process_time()
     deadline = began + budget
-    graph = build(scenario, max_states=VALIDATE_STATES, deadline=began + budget / 3)
+    graph = build(scenario, max_states=VALIDATE_STATES, deadline=began + budget * 2 / 3)
     out = skip_step_warnings(scenario, lines, graph)
     meters, meters_done = ending_meter_warnings(scenario, lines, graph, deadline)
     out += meters
     result, scores_done = bands_and_harm(graph, deadline)
     out += audit_analysis_warnings(scenario, lines, result)
     if not (graph.complete and meters_done and scores_done):
+        done = []
+        if graph.complete:
+            done.append("skipped steps")
+            if meters_done:
+                done.append("meters at endings")
+        partly = [c for c in ("skipped steps", "meters at endings", "outcome bands",
+                              "harmful replies") if c not in done]
+        full = f"; {' and '.join(done)} were checked in full" if done else ""
+        listed = (", ".join(partly[:-1]) + " and " + partly[-1]) if len(partly) > 1 else (
+            partly[0])
         path = scenario.source_path or scenario.id
         line, col = _located(scenario, lines, "nodes")
         out.append(Problem(path, line, col, "warning", "checks-incomplete",
-                           f"validate explored {len(graph.states)} play states in its "
-                           f"{budget:g} s budget, not all of them: skipped steps, meters at "
-                           "endings, outcome bands and harmful replies are reported for the "
-                           "plays explored",
+                           f"validate's {budget:g} s budget for exploring plays ran out "
+                           f"({len(graph.states)} play states): {listed} are "
+                           f"reported for the plays explored{full}",
                            f"run 'python main.py analyze {scenario.id}' for the full check"))
     return out
 
