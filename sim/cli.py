@@ -34,6 +34,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("sim.records.cli", "write the records to a file to share"),
     "import": ("sim.records.cli", "merge exported records into this database"),
     "migrate": ("sim.records.cli", "bring a records database up to this version"),
+    "sync": ("sim.records.cli", "send the sessions to a Learning Record Store"),
 }
 # options before the command that take a value (so the value is not taken for a command)
 _VALUED = ("--library", "--db", "--lang")

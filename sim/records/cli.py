@@ -60,9 +60,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Writes a snapshot of the records database (all trainees, or one) to "
                     "FILE, for a trainer to 'import'.")
     e.add_argument("--out", metavar="FILE", required=True)
+    e.add_argument("--format", choices=("sqlite", "xapi"), default=None,
+                   help="a records file to import (sqlite), or xAPI 1.0.3 statements, one "
+                        "a line (xapi); default: xapi for a .jsonl name, else sqlite")
     e.add_argument("--trainee", metavar="NAME", help="only this trainee's sessions")
     e.add_argument("--force", action="store_true",
                    help="write even over a scenario or another protected file")
+    _actor_options(e)
     e.set_defaults(handler=export)
 
     i = sub.add_parser(
@@ -78,6 +82,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "as --db postgresql://…) to this version's schema; a file is backed up "
                     "first. A database written by a newer Defuse is refused.")
     m.set_defaults(handler=migrate)
+
+    y = sub.add_parser(
+        "sync", parents=[common], help="send the sessions to a Learning Record Store",
+        description="Sends every recorded session as xAPI 1.0.3 statements to an LRS, "
+                    "with retry and back-off; remembers what the LRS accepted and reports "
+                    "what it refused and why. Settings may come from a TOML file "
+                    "(--config) with a [lrs] table: url, user, password, home_page, "
+                    "mbox_domain.")
+    y.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint (ends in /xAPI "
+                   "or similar; statements go to URL/statements)")
+    y.add_argument("--user", metavar="U", help="HTTP Basic user")
+    y.add_argument("--password", metavar="P", help="HTTP Basic password")
+    y.add_argument("--config", metavar="FILE", help="a TOML file with an [lrs] table")
+    y.add_argument("--trainee", metavar="NAME", help="only this trainee's sessions")
+    _actor_options(y)
+    y.set_defaults(handler=sync)
+
+
+def _actor_options(parser: argparse.ArgumentParser) -> None:
+    """How trainees are named in xAPI statements."""
+    parser.add_argument("--actor-home", metavar="URL", default=None,
+                        help="name trainees as accounts on this home page (default: "
+                             "Defuse's own)")
+    parser.add_argument("--actor-mbox-domain", metavar="DOMAIN", default=None,
+                        help="name trainees by e-mail address NAME@DOMAIN instead")
+
+
+def _actor(args: argparse.Namespace, settings: dict | None = None) -> object:
+    from sim.records.xapi import Actor
+
+    settings = settings or {}
+    home = args.actor_home or settings.get("home_page")
+    domain = args.actor_mbox_domain or settings.get("mbox_domain")
+    return Actor(**({"home_page": home} if home else {}), mbox_domain=domain)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -301,14 +339,26 @@ def export(args: argparse.Namespace) -> int:
         out = _output(args, may_replace_records=True)
     except UsageError as exc:
         return _fail(str(exc))
+    fmt = args.format or ("xapi" if out.suffix.lower() in (".jsonl", ".json") else "sqlite")
     try:
         with _open(args, create=False, readonly=True) as store:
-            count = export_db(store, out, trainee=args.trainee)
+            if fmt == "xapi":
+                from sim.records.xapi import write_jsonl
+
+                library = getattr(args, "library", None)
+                written = write_jsonl(store, out, trainee=args.trainee, library=library,
+                                      actor=_actor(args))
+                count = len(store.sessions(trainee=args.trainee))
+            else:
+                count = export_db(store, out, trainee=args.trainee)
     except StoreError as exc:
         if exc.kind == "missing":
             return _fail(f"{exc.path}: no records database here (use --db PATH)")
         return _fail(str(exc))
-    print(f"Exported {count} session(s) to {args.out}.")
+    if fmt == "xapi":
+        print(f"Wrote {written} xAPI statement(s) of {count} session(s) to {args.out}.")
+    else:
+        print(f"Exported {count} session(s) to {args.out}.")
     if args.trainee is not None and count == 0:
         return _fail(f"no sessions for trainee '{args.trainee}'", 1)
     return 0
@@ -379,3 +429,67 @@ def migrate(args: argparse.Namespace) -> int:
     else:
         print(f"{where}: already at schema {SCHEMA_VERSION}; nothing to do.")
     return 0
+
+
+def _lrs_settings(args: argparse.Namespace) -> dict:
+    """The [lrs] table of --config (empty without one); UsageError when unreadable."""
+    import tomllib
+
+    from sim.commands import UsageError
+
+    if not args.config:
+        return {}
+    try:
+        with open(args.config, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(f"{args.config}: cannot be read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{args.config}: not valid TOML: {exc}") from None
+    table = data.get("lrs")
+    if not isinstance(table, dict):
+        raise UsageError(f"{args.config}: has no [lrs] table (url, user, password)")
+    return table
+
+
+def sync(args: argparse.Namespace) -> int:
+    """Send the recorded sessions to an LRS as xAPI statements."""
+    from urllib.parse import urlsplit
+
+    from sim.records.lrs import Client, LrsError, SentLog, data_dir
+    from sim.records.lrs import sync as send
+    from sim.records.xapi import statements
+
+    settings = _lrs_settings(args)
+    url = args.lrs or settings.get("url")
+    if not url:
+        return _fail("sync needs --lrs URL (or a --config file with [lrs] url)")
+    if urlsplit(str(url)).scheme not in ("http", "https"):
+        return _fail(f"--lrs {url}: an LRS address starts with http:// or https://")
+    user = args.user or settings.get("user")
+    password = args.password if args.password is not None else settings.get("password")
+    try:
+        with _open(args, create=False, readonly=True) as store:
+            found = list(statements(store, trainee=args.trainee,
+                                    library=getattr(args, "library", None),
+                                    actor=_actor(args, settings)))
+    except StoreError as exc:
+        if exc.kind == "missing":
+            return _fail(f"{exc.path}: no records database here (use --db PATH)")
+        return _fail(str(exc))
+    try:
+        sent_log = SentLog(data_dir() / "lrs-sent.sqlite3")
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        result = send(found, Client(str(url), user, password), sent_log,
+                      f"{url}|{user or ''}")
+    except LrsError as exc:
+        return _fail(str(exc))
+    finally:
+        sent_log.close()
+    print(f"{url}: {result.sent} statement(s) sent, {result.already} sent before, "
+          f"{len(result.refused)} refused.")
+    for statement_id, why in result.refused:
+        print(f"  refused {statement_id}: {why}")
+    return 1 if result.refused else 0
