@@ -38,6 +38,12 @@ def classify(path: Path | str, exc: BaseException) -> StoreError:
             )
         if exc.errno in (errno.ENOTDIR, errno.ENOENT):
             return StoreError(path, "io", f"this path cannot be used: {exc.strerror}")
+    if isinstance(exc, UnicodeDecodeError):  # damaged bytes where SQLite keeps text
+        return StoreError(
+            path, "corrupt",
+            "this file is not a readable Defuse records database (damaged?); it was left "
+            "untouched",
+        )
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreError(

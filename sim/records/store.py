@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: What reading a damaged file can raise: SQLite's errors, and a decoding error when
+#: damaged bytes land in text SQLite hands back (a table's definition, an error message).
+DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
 #: How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 10.0
 
@@ -88,7 +92,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
-        except (sqlite3.Error, OSError) as exc:
+        except (*DB_ERRORS, OSError) as exc:
             raise classify(path, exc) from exc
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -99,7 +103,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
             if "immutable" in query or not ("unable to open" in text or "readonly" in text):
                 raise classify(path, exc) from exc
             log.info("reading %s as immutable: %s", path, exc)
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             conn.close()
             raise classify(path, exc) from exc
     raise StoreError(path, "readonly", "this records database can't be read here")
@@ -153,7 +157,7 @@ class Store:
                                  "backup or choose another file with --db")
             if version == SCHEMA_VERSION:
                 self._check_rows(conn)
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise classify(path, exc) from exc
         finally:
             conn.close()
@@ -198,7 +202,7 @@ class Store:
         except StoreError:
             conn.close()
             raise
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             conn.close()
             raise classify(path, exc) from exc
         return conn
@@ -214,14 +218,14 @@ class Store:
             conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
-        except (sqlite3.Error, OSError) as exc:
+        except (*DB_ERRORS, OSError) as exc:
             raise classify(path, exc) from exc
         try:
             self._prepare(conn)
         except StoreError:
             conn.close()
             raise
-        except (sqlite3.Error, OSError) as exc:
+        except (*DB_ERRORS, OSError) as exc:
             conn.close()
             raise classify(path, exc) from exc
         return conn
@@ -308,12 +312,12 @@ class Store:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise classify(self.path, exc) from exc
         try:
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             raise classify(self.path, exc) from exc
@@ -328,7 +332,7 @@ class Store:
             cur = self._conn.execute(sql, params)
             cur.row_factory = sqlite3.Row
             return cur.fetchall()
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise classify(self.path, exc) from exc
 
     # -- writes --------------------------------------------------------------------------
