@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "each step of the method was excellent / done / weak / missed.")
     h.add_argument("--trainee", metavar="NAME", help="only this trainee (default: everyone)")
     h.add_argument("--scenario", metavar="ID", help="only this scenario")
+    h.add_argument("--industry", metavar="NAME",
+                   help="only the library's scenarios of this industry (their first tag)")
     h.add_argument("--last", type=int, default=10, metavar="N",
                    help="step mastery over the last N finished sessions (default 10)")
     h.add_argument("--limit", type=int, default=20, metavar="N",
@@ -44,6 +46,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "replies go wrong) or a CSV of every session.")
     r.add_argument("--trainee", metavar="NAME", help="only this trainee")
     r.add_argument("--scenario", metavar="ID", help="only this scenario")
+    r.add_argument("--industry", metavar="NAME",
+                   help="only the library's scenarios of this industry (their first tag)")
     r.add_argument("--format", choices=("html", "csv"), default=None,
                    help="default: from the --out suffix, else html")
     r.add_argument("--out", metavar="FILE", required=True, help="the file to write")
@@ -159,6 +163,45 @@ def _report_format(out: Path, asked: str | None) -> str:
     return asked or implied or "html"
 
 
+def industries(library: str | None) -> dict[str, tuple[str, ...]]:
+    """The library's industries (each scenario's first tag) and their scenario ids."""
+    from sim.scenario import load_scenario
+    from sim.scenario.library import default_library, find_scenarios
+
+    found: dict[str, list[str]] = {}
+    for path in find_scenarios(Path(library) if library else default_library()):
+        try:
+            scenario = load_scenario(path)
+        except Exception as exc:  # a broken file has no industry; 'validate' says why
+            import logging
+
+            logging.getLogger(__name__).debug("skipping %s: %s", path, exc)
+            continue
+        if scenario.tags:
+            found.setdefault(scenario.tags[0].lower(), []).append(scenario.id)
+    return {name: tuple(sorted(ids)) for name, ids in sorted(found.items())}
+
+
+def _industry_filter(args: argparse.Namespace) -> None:
+    """Turn ``--industry`` into the scenario filter (UsageError for an unknown one)."""
+    from sim.commands import UsageError
+
+    args.industry_name = None
+    wanted = getattr(args, "industry", None)
+    if wanted is None:
+        return
+    if args.scenario is not None:
+        raise UsageError("--industry and --scenario can't be combined; choose one")
+    known = industries(getattr(args, "library", None))
+    ids = known.get(wanted.strip().lower())
+    if ids is None:
+        listed = ", ".join(known) or "none: the library has no tagged scenarios"
+        raise UsageError(f"--industry {wanted}: no scenario of that industry in the "
+                         f"library (industries: {listed})")
+    args.industry_name = wanted.strip().lower()
+    args.scenario = ids
+
+
 def _bad_counts(args: argparse.Namespace, *names: str) -> str | None:
     """A usage message when a count option is below 1."""
     for name in names:
@@ -205,6 +248,15 @@ def _session_line(s: SessionInfo) -> str:
             f"{s.turns:>2} turns{origin}")
 
 
+def _wanted(args: argparse.Namespace, scenario_id: str) -> bool:
+    """True when ``scenario_id`` passes the --scenario / --industry filter."""
+    if args.scenario is None:
+        return True
+    if isinstance(args.scenario, tuple):
+        return scenario_id in args.scenario
+    return scenario_id == args.scenario
+
+
 def _history_json(store: Store, names: list[str], args: argparse.Namespace) -> dict:
     out: dict = {"db": str(store.path), "trainees": []}
     for name in names:
@@ -217,8 +269,7 @@ def _history_json(store: Store, names: list[str], args: argparse.Namespace) -> d
             "scores": [s.score for s in store.progress(name, args.scenario)],
             "best": {sid: {"score": b.score, "outcome": b.outcome, "played_at": b.played_at,
                            "sessions": b.sessions}
-                     for sid, b in store.best_scores(name).items()
-                     if args.scenario in (None, sid)},
+                     for sid, b in store.best_scores(name).items() if _wanted(args, sid)},
             "mastery": {step: {st: getattr(m, st) for st in _STATUS_ORDER}
                         for step, m in store.mastery(name, args.last, args.scenario).items()},
         })
@@ -229,6 +280,12 @@ def history(args: argparse.Namespace) -> int:
     """Print each trainee's past sessions, progress, best scores and step mastery."""
     if bad := _bad_counts(args, "last", "limit"):
         return _fail(bad)
+    from sim.commands import UsageError
+
+    try:
+        _industry_filter(args)
+    except UsageError as exc:
+        return _fail(str(exc))
     try:
         try:
             store = _open(args, create=False, readonly=True)
@@ -275,8 +332,7 @@ def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
     if scores:
         print(f"Scores over time: {spark(scores)}  (first {format_score(scores[0])}, "
               f"latest {format_score(scores[-1])}, best {format_score(max(scores))})")
-    best = {sid: b for sid, b in store.best_scores(name).items()
-            if args.scenario in (None, sid)}
+    best = {sid: b for sid, b in store.best_scores(name).items() if _wanted(args, sid)}
     if best:
         print("Best per scenario:")
         for sid, b in sorted(best.items()):
@@ -315,10 +371,14 @@ def report(args: argparse.Namespace) -> int:
     if bad := _bad_counts(args, "last"):
         return _fail(bad)
     try:
+        _industry_filter(args)
+    except UsageError as exc:
+        return _fail(str(exc))
+    try:
         with _open(args, create=False, readonly=True) as store:
             data = write_report(store, out, fmt, trainee=args.trainee,
                                 scenario=args.scenario, library=library, lang=args.lang,
-                                last=args.last)
+                                last=args.last, industry=args.industry_name)
     except StoreError as exc:
         if exc.kind == "missing":
             return _fail(f"{exc.path}: no records database here (use --db PATH)")

@@ -36,11 +36,26 @@ def _info(row: Any) -> SessionInfo:
     )
 
 
+def _match(where: list[str], params: list[Any], column: str, value: Any) -> None:
+    """``column = value``, or ``column IN (...)`` for a collection of values (the
+    scenarios of one industry)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        values = sorted(value)
+        if not values:
+            where.append("1 = 0")
+            return
+        where.append(f"{column} IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+    else:
+        where.append(f"{column} = ?")
+        params.append(value)
+
+
 def sessions(
     store: Store,
     *,
     trainee: str | None = None,
-    scenario: str | None = None,
+    scenario: str | tuple[str, ...] | None = None,
     status: str | None = None,
     session_id: int | None = None,
     limit: int | None = None,
@@ -51,8 +66,7 @@ def sessions(
     for column, value in (("t.name", trainee), ("s.scenario_id", scenario),
                           ("s.status", status), ("s.id", session_id)):
         if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+            _match(where, params, column, value)
     sql = _SESSION_SQL + (" WHERE " + " AND ".join(where) if where else "")
     order = "DESC" if newest_first else "ASC"
     sql += f" ORDER BY s.started_at {order}, s.id {order}"
@@ -91,7 +105,8 @@ def best_scores(store: Store, trainee: str) -> dict[str, BestScore]:
 
 
 def mastery(
-    store: Store, *, trainee: str | None = None, last: int = 10, scenario: str | None = None
+    store: Store, *, trainee: str | None = None, last: int = 10,
+    scenario: str | tuple[str, ...] | None = None,
 ) -> dict[str, StepMastery]:
     """Step statuses counted over each trainee's ``last`` finished sessions."""
     where, params = ["s.status = 'finished'"], []
@@ -99,8 +114,7 @@ def mastery(
         where.append("t.name = ?")
         params.append(trainee)
     if scenario is not None:
-        where.append("s.scenario_id = ?")
-        params.append(scenario)
+        _match(where, params, "s.scenario_id", scenario)
     params.append(int(last))
     rows = store.read(
         f"""WITH recent AS (

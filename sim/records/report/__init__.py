@@ -30,15 +30,16 @@ def write_report(
     fmt: str = "html",
     *,
     trainee: str | None = None,
-    scenario: str | None = None,
+    scenario: str | tuple[str, ...] | None = None,
     library: str | os.PathLike[str] | None = None,
     lang: str = "en",
     last: int = 10,
+    industry: str | None = None,
 ) -> ReportData:
     """Write the report to ``out``; returns the data it shows. ``StoreError`` when the
     file cannot be written (the message names it); ``out``'s folder must exist."""
     data = gather(store, trainee=trainee, scenario=scenario, library=library, lang=lang,
-                  last=last)
+                  last=last, industry=industry)
     if fmt == "csv":
         text = render_csv(store, trainee=trainee, scenario=scenario)
     elif fmt == "html":

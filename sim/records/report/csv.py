@@ -24,7 +24,7 @@ def _safe(value: object) -> object:
 
 
 def render_csv(store: Store, *, trainee: str | None = None,
-               scenario: str | None = None) -> str:
+               scenario: str | tuple[str, ...] | None = None) -> str:
     """All matching sessions, oldest first, with each step's status (scores as the
     product shows them: ``99.5``, ``88``)."""
     sessions = store.sessions(trainee=trainee, scenario=scenario, newest_first=False)

@@ -148,6 +148,7 @@ class ReportData:
     last: int
     trainee_filter: str | None = None
     scenario_filter: str | None = None
+    industry_filter: str | None = None
     lang: str = "en"
     notes: list[str] = field(default_factory=list)
 
@@ -241,12 +242,15 @@ def gather(
     store: Store,
     *,
     trainee: str | None = None,
-    scenario: str | None = None,
+    scenario: str | tuple[str, ...] | None = None,
     library: str | os.PathLike[str] | None = None,
     lang: str = "en",
     last: int = 10,
+    industry: str | None = None,
 ) -> ReportData:
-    """Collect the report's data, filtered to one trainee and/or one scenario."""
+    """Collect the report's data, filtered to one trainee and/or one scenario (or the
+    scenarios of one industry: ``scenario`` is then their ids and ``industry`` its
+    name, for the page's heading)."""
     names = [trainee] if trainee is not None else store.trainees()
     trainees = []
     for name in names:
@@ -268,7 +272,9 @@ def gather(
         db_path=str(store.path),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         trainees=trainees, group=group, scenarios=scenarios, last=last,
-        trainee_filter=trainee, scenario_filter=scenario, lang=lang,
+        trainee_filter=trainee, lang=lang, industry_filter=industry,
+        scenario_filter=scenario if isinstance(scenario, str) or scenario is None
+        else ", ".join(sorted(scenario)),
     )
 
 

@@ -242,7 +242,9 @@ def render_html(data: ReportData) -> str:
     filters = []
     if data.trainee_filter is not None:
         filters.append(f"{tr(lang, 'trainee')}: {data.trainee_filter}")
-    if data.scenario_filter is not None:
+    if data.industry_filter is not None:
+        filters.append(f"{tr(lang, 'industry')}: {data.industry_filter}")
+    elif data.scenario_filter is not None:
         filters.append(f"{tr(lang, 'scenario')}: {data.scenario_filter}")
     meta = _e(tr(lang, "generated", when=data.generated_at, db=data.db_path))
     if filters:
