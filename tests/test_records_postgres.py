@@ -324,3 +324,44 @@ def test_terminal_play_says_offline_and_the_next_play_sends_it(url: str, server:
     with open_store(url, readonly=True) as check:
         done = check.sessions(trainee="cai", status="finished")
         assert len(done) == 2 and all(s.turns == 5 for s in done)
+
+
+def test_the_window_says_offline_and_loses_nothing(url: str, server: LocalPostgres,
+                                                  tmp_path: Path, monkeypatch):
+    import time
+
+    import pygame
+
+    from sim.ui.testing import Driver
+
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    monkeypatch.setenv("DEFUSE_DB", url)
+    d = Driver(ROOT / "scenarios", size=(960, 540), settings_path=tmp_path / "w.json")
+    d.step()
+    store = d.app.store
+    assert store is not None and not store.offline
+    store.retry_s = 0.2
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "play"
+    d.key(pygame.K_SPACE)
+    d.key(pygame.K_1)
+    server.stop()
+    try:
+        d.key(pygame.K_SPACE)
+        d.key(pygame.K_1)
+        assert store.offline
+        assert d.app.toast is not None and d.app.toast.text == \
+            "Offline — saved on this computer"
+    finally:
+        server.start()
+    deadline = time.monotonic() + 30
+    while store.offline and time.monotonic() < deadline:
+        time.sleep(0.1)
+    history = d.scene.session.history
+    assert len(history) == 2
+    uid = d.scene.recorder.info.uid
+    with open_store(url, readonly=True) as check:
+        [info] = [s for s in check.sessions() if s.uid == uid]
+        assert [(t.node, t.choice_index) for t in check.turns(info.id)] == \
+            [(t.node, t.index) for t in history]
