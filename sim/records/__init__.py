@@ -2,7 +2,12 @@
 
 No pygame here; the window (``sim.ui``) and the terminal player (``sim.console``)
 both use this API. The database is one file: ``--db PATH``, else ``$DEFUSE_DB``, else
-``records.sqlite3`` in the ``platformdirs`` user data directory.
+``records.sqlite3`` in the ``platformdirs`` user data directory. For a cohort it is a
+PostgreSQL database instead (``--db postgresql://user@host/dbname``; the same API,
+``sim.records.postgres``); players then get a ``sim.records.outbox.CohortStore``, which
+keeps play going in a local outbox while the server is away (``store.offline``,
+``store.on_offline``). ``sim.records.xapi`` turns sessions into xAPI statements and
+``sim.records.lrs`` sends them to a Learning Record Store.
 
 Opening
 -------
