@@ -220,6 +220,9 @@ class CohortStore:
                 log.debug("records server still away: %s", exc)
                 continue
             with self._lock:
+                if self._stop.is_set():  # closed meanwhile: the next start pushes
+                    server.close()
+                    return
                 self.server = server
                 if self.flush():
                     log.info("records server back; the outbox is empty")

@@ -102,7 +102,7 @@ def _iso(moment: str | None) -> str | None:
         parsed = datetime.fromisoformat(moment)
     except ValueError:
         return None
-    if parsed.tzinfo is None:  # the first schema stored local times without a zone
+    if parsed.tzinfo is None:  # a time without a zone (a hand-made file): local time
         parsed = parsed.astimezone()
     return parsed.isoformat(timespec="milliseconds")
 
