@@ -365,3 +365,23 @@ def test_the_window_says_offline_and_loses_nothing(url: str, server: LocalPostgr
         [info] = [s for s in check.sessions() if s.uid == uid]
         assert [(t.node, t.choice_index) for t in check.turns(info.id)] == \
             [(t.node, t.index) for t in history]
+
+
+def test_a_read_on_a_lost_connection_reconnects(url: str, server: LocalPostgres,
+                                                tmp_path: Path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(tmp_path / "outbox.sqlite3"))
+    store = open_store(url)
+    store.retry_s = 0.2
+    add_session(store, trainee="dan")
+    server.stop()
+    server.start()  # back, but this store's connection died with the old server
+    with pytest.raises(StoreError) as err:
+        store.best_scores("dan")
+    assert err.value.kind == "offline" and store.offline
+    deadline = time.monotonic() + 30
+    while store.offline and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.best_scores("dan")["angry-parent"].score == 70
+    store.close()

@@ -378,7 +378,21 @@ class CohortStore:
         # reads (sessions, turns, history, reports, import) go to the server
         if name.startswith("__") or name in ("server", "outbox"):
             raise AttributeError(name)
-        return getattr(self._server(), name)
+        found = getattr(self._server(), name)
+        if not callable(found):
+            return found
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return found(*args, **kwargs)
+            except StoreError as exc:
+                # a lost connection found by a read: reconnect in the background too
+                if exc.kind == "offline":
+                    with self._lock:
+                        if self.server is not None:
+                            self._went_offline(exc)
+                raise
+        return call
 
     def close(self, wait: float = 0.0) -> None:
         """Stop trying the server (after ``wait`` seconds to push what is queued) and
