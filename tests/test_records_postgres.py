@@ -385,3 +385,19 @@ def test_a_read_on_a_lost_connection_reconnects(url: str, server: LocalPostgres,
         time.sleep(0.1)
     assert store.best_scores("dan")["angry-parent"].score == 70
     store.close()
+
+
+def test_many_desktops_opening_a_new_database_at_once_migrate_it_once(url: str):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def first_start(n: int) -> int:
+        with open_store(url, outbox=False) as store:
+            add_session(store, trainee="same new trainee", score=50 + n)
+            return store.schema_version
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(first_start, range(8))) == [SCHEMA_VERSION] * 8
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM trainee").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM session").fetchone()[0] == 8

@@ -69,9 +69,11 @@ class _Cursor:
         self.lastrowid = lastrowid
 
     def fetchone(self) -> Any:
+        """The next row, or None."""
         return self._cur.fetchone()
 
     def fetchall(self) -> list[Any]:
+        """The remaining rows."""
         return self._cur.fetchall()
 
     def __iter__(self) -> Iterator[Any]:
@@ -123,6 +125,7 @@ class PgConnection:
             cur.executemany(text, rows)
 
     def close(self) -> None:
+        """Close the connection."""
         self.raw.close()
 
 
@@ -155,7 +158,10 @@ def connect(url: DbUrl) -> PgConnection:
 
 def schema_version(conn: PgConnection) -> int | None:
     """The version in ``schema_version``; None when the database has no Defuse schema."""
-    row = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    # a query on the catalog, not to_regclass(): its cache may not yet see a table
+    # another desktop created a moment ago (while this one waited for the lock)
+    row = conn.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                       "current_schema() AND tablename = 'schema_version'").fetchone()
     if not row[0]:
         return None
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
@@ -243,15 +249,19 @@ class PgStore(Store):
         return version
 
     def close(self) -> None:
+        """Close the connection (every write was committed when it returned)."""
         with contextlib.suppress(Exception):
             self._conn.close()
 
     @property
     def schema_version(self) -> int:
+        """The version in the database's ``schema_version`` table."""
         return int(schema_version(self._conn) or 0)  # type: ignore[arg-type]
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
+        """One write transaction; a lost server comes out as ``StoreError("offline")``,
+        rows that clash as ``psycopg.IntegrityError`` (the caller says whose)."""
         import psycopg
 
         conn = self._conn
@@ -274,6 +284,7 @@ class PgStore(Store):
             raise
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run a read query (``?`` placeholders); rows are dicts by column name."""
         import psycopg
         from psycopg.rows import dict_row
 
