@@ -24,6 +24,9 @@ def _private_records(tmp_path_factory: pytest.TempPathFactory,
     db = tmp_path_factory.mktemp("records") / "defuse.db"
     monkeypatch.setenv("DEFUSE_DB", str(db))
     monkeypatch.setenv("DEFUSE_CONFIG_DIR", str(db.parent / "config"))
+    # the server outbox and what was sent to an LRS: never the user's data folder either
+    monkeypatch.setenv("DEFUSE_OUTBOX", str(db.parent / "outbox.sqlite3"))
+    monkeypatch.setenv("DEFUSE_DATA_DIR", str(db.parent / "data"))
     return db
 
 
