@@ -196,3 +196,23 @@ def test_compiled_conditions_match_the_parsed_ones(emotion: int, trust: int, tur
     for source in CONDITIONS:
         cond = parse_condition(source)
         assert bool(compile_condition(cond, layout)(state)) == cond.holds(ctx), source
+
+
+def test_turn_compared_with_numbers_stays_exact() -> None:
+    """A loop that counts turns: once past the largest number conditions compare the turn
+    with, counts read alike, so the exploration ends and the result is exact."""
+    text = LOOP.replace("{id: back, reply: r, step: listen, quality: good, goto: a}",
+                        "{id: back, reply: r, step: listen, quality: good, goto: a}\n"
+                        "      - {id: late, reply: r, if: turn > 6, goto: gone}")
+    sc, problems = check_bytes(text.encode(), "turns.yaml")
+    assert sc is not None, problems
+    result = analyze(sc)
+    assert result.exact
+    late = [p for p in result.ending_high.values() if "late" in p.plan]
+    assert result.endings["gone"] is not None
+    assert all(len(p.plan) > 6 for p in late)
+    compared = text.replace("if: turn > 6", "if: turn > trust")
+    sc, _ = check_bytes(compared.encode(), "turns.yaml")
+    assert sc is not None
+    cut = analyze(sc, max_turns=30)
+    assert not cut.proved["reachability"]  # compared with a meter: no cap, explored to 30

@@ -20,6 +20,7 @@ and clamping, facts, flags, turn, then the rules, then the reply's route.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -154,6 +155,32 @@ class _Vars:
             else:
                 out |= self.visit_var.get(ref.name, 0)
         return out
+
+
+_TURN_WORD = re.compile(r"\bturn\b")
+_TURN_VS_NUMBER = re.compile(r"\bturn\s*(?:==|!=|<=|>=|<|>)\s*(-?\s*\d+)\b"
+                             r"|(-?\s*\d+)\s*(?:==|!=|<=|>=|<|>)\s*turn\b")
+
+
+def turn_cap(scenario: Scenario) -> int | None:
+    """A turn count past which no condition can tell turns apart, or None.
+
+    When every mention of ``turn`` compares it with a number, all counts above the
+    largest such number read alike, so the state can keep ``min(turn, cap)`` and stay
+    finite (and exact). A comparison with anything else gives no cap.
+    """
+    cap = 0
+    for cond in _conditions_of(scenario):
+        source = cond.source
+        mentions = len(_TURN_WORD.findall(source))
+        if not mentions:
+            continue
+        numbers = _TURN_VS_NUMBER.findall(source)
+        if len(numbers) != mentions:
+            return None
+        for a, b in numbers:
+            cap = max(cap, int((a or b).replace(" ", "")) + 1)
+    return cap
 
 
 def liveness(scenario: Scenario, v: _Vars) -> dict[str, int]:
@@ -292,6 +319,7 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
     edges.append([])
     parent.append((-1, -1))
     turn_read = bool(any_live & _TURN)
+    cap = turn_cap(scenario) if turn_read else None
     queue = deque([0])
     tick = 0
     while queue:
@@ -305,7 +333,7 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
             graph.partial.add(sid)
             graph.partial.update(queue)
             break
-        if turn_read and turn0 >= max_turns:
+        if turn_read and cap is None and turn0 >= max_turns:
             graph.complete = False
             graph.stopped = graph.stopped or "turns"
             graph.partial.add(sid)
@@ -326,6 +354,8 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
                 fl = tuple(lst)
             lm = lm0 | learn
             turn = turn0 + 1
+            if cap is not None and turn > cap:
+                turn = cap
             after = (n, e, t, turn, fl, lm, vm0)
             dest = None
             for cond, goto in rules:
