@@ -376,15 +376,15 @@ class CohortStore:
 
     def __getattr__(self, name: str) -> Any:
         # reads (sessions, turns, history, reports, import) go to the server
-        if name.startswith("__") or name in ("server", "outbox"):
+        if name.startswith("__") or not hasattr(PgStore, name):
             raise AttributeError(name)
-        found = getattr(self._server(), name)
-        if not callable(found):
-            return found
+        if not callable(getattr(PgStore, name)):  # a property: ask the server now
+            return getattr(self._server(), name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            # looked up at the call: the server may have come back (or gone) since
             try:
-                return found(*args, **kwargs)
+                return getattr(self._server(), name)(*args, **kwargs)
             except StoreError as exc:
                 # a lost connection found by a read: reconnect in the background too
                 if exc.kind == "offline":
