@@ -376,9 +376,11 @@ class CohortStore:
 
     def __getattr__(self, name: str) -> Any:
         # reads (sessions, turns, history, reports, import) go to the server
-        if name.startswith("__") or not hasattr(PgStore, name):
+        if name.startswith("__"):
             raise AttributeError(name)
-        if not callable(getattr(PgStore, name)):  # a property: ask the server now
+        if not callable(getattr(PgStore, name, None)):  # a property or the connection
+            if self.server is None and not hasattr(PgStore, name):
+                raise AttributeError(name)
             return getattr(self._server(), name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
