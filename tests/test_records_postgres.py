@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -182,6 +183,19 @@ def test_terminal_play_history_and_report_on_the_server(url: str, tmp_path: Path
     assert written.returncode == 0, written.stderr
     text = out.read_text(encoding="utf-8")
     assert "ana" in text and "ben" in text
+    page = tmp_path / "cohort.html"
+    assert run_cli("report", "--db", url, "--out", str(page)).returncode == 0
+    assert "ana" in page.read_text(encoding="utf-8")
+    statements = tmp_path / "cohort.jsonl"
+    sent = run_cli("export", "--format", "xapi", "--db", url, "--out", str(statements))
+    assert sent.returncode == 0, sent.stderr
+    names = {json.loads(line)["actor"]["name"]
+             for line in statements.read_text(encoding="utf-8").splitlines()}
+    assert names == {"ana", "ben"}
+    copy = tmp_path / "cohort.sqlite3"
+    assert run_cli("export", "--db", url, "--out", str(copy)).returncode == 0
+    moved = run_cli("import", str(copy), "--db", url)
+    assert moved.returncode == 0 and "0 added, 0 updated, 2 already here" in moved.stdout
 
 
 def test_migrate_upgrades_an_old_server_database_once(url: str, tmp_path: Path):
