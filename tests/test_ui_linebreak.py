@@ -89,3 +89,104 @@ def test_property_kinsoku_holds_when_breaks_exist(text: str, width: int):
     for prev, line in zip(wrap(text, width, measure), wrap(text, width, measure)[1:], strict=False):
         if line and line[0] in NO_START:
             assert all(c in NO_START or c in NO_END or c == " " for c in prev[-2:]), (prev, line)
+
+
+# -- numbers, signs and UAX #14 as an oracle ---------------------------------------------
+
+
+def test_no_break_inside_numbers_codes_or_after_a_minus():
+    cases = [("emotion -8", "-8"), ("emotion −8", "−8"), ("call 400-820-8820 now",
+             "400-820-8820"), ("in 3-5 days", "3-5"), ("order #A-1234 arrived", "#A-1234"),
+             ("a fee of ¥200", "¥200"), ("and +5 trust", "+5"), ("情绪 -8，信任 +5", "-8")]
+    for text, piece in cases:
+        for width in range(measure(piece) + 2, 30):  # room for a mark glued to it
+            lines = wrap(text, width, measure)
+            assert any(piece in line for line in lines), (text, width, lines)
+
+
+def test_a_hyphen_between_letters_may_still_break():
+    assert wrap("a well-known case", 7, measure) == ["a well-", "known", "case"]
+
+
+def _ours(paragraph: str) -> set[int]:
+    """Where our breaker may break (offsets into the paragraph)."""
+    out, at = set(), 0
+    for piece in segments(paragraph)[:-1]:
+        at += len(piece)
+        out.add(at)
+    return out
+
+
+def _uax14(paragraph: str) -> set[int]:
+    from uniseg.linebreak import line_break_boundaries
+
+    return set(line_break_boundaries(paragraph)) - {0, len(paragraph)}
+
+
+#: Our one deliberate difference from UAX #14 as uniseg implements it: Chinese breaks
+#: before an opening quote and after a closing one next to a hanzi (as Unicode 15.1's
+#: rule LB19a does), where the older rule LB19 keeps quotes glued to both neighbours.
+QUOTES_OPEN = "“‘"
+QUOTES_CLOSE = "”’"
+
+
+def _tailored(paragraph: str, at: int) -> bool:
+    before, after = paragraph[at - 1], paragraph[at]
+    return (after in QUOTES_OPEN and is_wide(before)) or (
+        before in QUOTES_CLOSE and is_wide(after))
+
+
+def _assert_within_uax14(paragraph: str) -> None:
+    extra = {b for b in _ours(paragraph) - _uax14(paragraph) if not _tailored(paragraph, b)}
+    assert not extra, [paragraph[max(0, b - 6):b] + "|" + paragraph[b:b + 6] for b in extra]
+
+
+MIXED = [
+    "请拨打客服热线 400-820-8820，我们会在 3-5 个工作日内回复。",
+    "您的订单 #A-1234 已发货（预计 2-3 天送达），运费 ¥12.5。",
+    "Emotion -8, trust +5：客户情绪明显缓和。",
+    "王喆说：“我已经等了 45 分钟！”然后挂断了电话。",
+    "The ETC toll was charged twice (¥35.00 each); 请核实。",
+    "李堃 asked for a well-known fix: refund 0.38% of the fee.",
+]
+
+
+def test_mixed_strings_break_only_where_uax14_allows():
+    pytest = __import__("pytest")
+    pytest.importorskip("uniseg")
+    for text in MIXED:
+        _assert_within_uax14(text)
+
+
+def test_every_scenario_text_breaks_only_where_uax14_allows():
+    pytest = __import__("pytest")
+    pytest.importorskip("uniseg")
+    from pathlib import Path
+
+    from sim.scenario import find_scenarios, load_scenario
+
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    for path in find_scenarios(root):
+        walk(load_scenario(path).model_dump())
+    assert len(texts) > 1000
+    for text in texts:
+        for paragraph in text.split("\n"):
+            _assert_within_uax14(paragraph)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 12-−#¥,.，。！“”（）你好客服", min_size=1, max_size=30))
+def test_generated_mixed_strings_break_only_where_uax14_allows(text):
+    _assert_within_uax14(text)

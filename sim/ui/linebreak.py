@@ -6,6 +6,8 @@ pixels), so the breaker is unit-testable with a fake measure.
 Rules (a small subset of UAX #14 plus Chinese kinsoku):
 
 - a break may fall between two hanzi (or between a hanzi and a Latin word);
+- never after a minus, plus or currency sign before a digit, nor after a hyphen before a
+  digit (phone numbers, ranges and codes such as "400-820-8820", "3-5", "#A-1234");
 - English breaks at spaces; the spaces at a break are dropped;
 - no line starts with closing punctuation (，。！？、；：」』） and friends);
 - no line ends with opening punctuation (「『（ and friends);
@@ -25,6 +27,9 @@ NO_START = frozenset(
     ",.!?;:)]}%'\"»›"
     "！％），．：；？］｝～"
 )
+#: Prefix signs (UAX #14 class PR) that stay with the number or hanzi after them: the
+#: minus sign, plus, plus-minus and currency signs.
+PREFIXES = frozenset("\u2212+±$￥¥€£")
 #: Characters that must not end a line.
 NO_END = frozenset("「『（《〈【〔〖‘“([{«‹$￥¥（［｛")
 
@@ -43,18 +48,36 @@ def is_wide(ch: str) -> bool:
     )
 
 
-def _break_allowed(prev: str, cur: str) -> bool:
-    """May a line break fall between ``prev`` and ``cur``?"""
+def _break_allowed(prev: str, cur: str, before: str = "") -> bool:
+    """May a line break fall between ``prev`` and ``cur``? (``before`` is the character
+    before ``prev``; empty at the start of the paragraph.)"""
     if cur.isspace():
         return False  # spaces stay with the text before them and vanish at the break
     if cur in NO_START or prev in NO_END:
         return False
     if prev.isspace():
         return True
+    if cur == "-" and not prev.isspace():
+        return False  # a hyphen stays with what precedes it
+    if prev in PREFIXES and (cur.isdigit() or is_wide(cur)):
+        return False  # a minus or currency sign stays with its number ("−8", "¥200")
+    if prev == "-" and cur.isdigit():
+        return False  # "-8", "400-820-8820", "3-5"
     if is_wide(prev) or is_wide(cur):
         return True
-    # Inside an English word; allow a break after a hyphen or slash between letters.
-    return prev in "-/" and cur.isalnum()
+    # Inside an English word: a break may follow a hyphen or slash before a letter
+    # ("well-/known"), never before a digit (UAX #14 HY x NU: "400-820-8820", "3-5",
+    # "#A-1234", "-8" stay whole).
+    # A word-initial hyphen ("-a" after a space) stays on (UAX #14 LB20a).
+    return prev in "-/" and cur.isalpha() and bool(before) and not before.isspace()
+
+
+def _closes_number(paragraph: str, i: int) -> bool:
+    """Do the characters before ``i`` end in a number followed by closing marks?"""
+    k = i - 1
+    while k >= 0 and paragraph[k] in NO_START and not paragraph[k].isdigit():
+        k -= 1
+    return k >= 0 and paragraph[k].isdigit()
 
 
 def segments(paragraph: str) -> list[str]:
@@ -64,8 +87,16 @@ def segments(paragraph: str) -> list[str]:
     """
     out: list[str] = []
     start = 0
+    last_mark = ""  # the last character before the current run of spaces
     for i in range(1, len(paragraph)):
-        if _break_allowed(paragraph[i - 1], paragraph[i]):
+        prev = paragraph[i - 1]
+        if not prev.isspace():
+            last_mark = prev
+        elif last_mark in NO_END:
+            continue  # an opening mark keeps what follows, spaces or not (LB14)
+        if paragraph[i] in PREFIXES and prev in NO_START and _closes_number(paragraph, i):
+            continue  # "(1)−", "1.）¥": a number's closing mark keeps the sign (LB25)
+        if _break_allowed(prev, paragraph[i], paragraph[i - 2] if i > 1 else ""):
             out.append(paragraph[start:i])
             start = i
     if paragraph:
