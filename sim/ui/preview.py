@@ -124,14 +124,15 @@ def draw_overlay(
     label_w, value_w = _columns(ts, rows, rect.width)
     x = rect.x + 12
     y = rect.y + 8
-    ts.draw(surface, title, (x, y), "tiny", theme.GOLD, bold=True, max_width=rect.width - 24)
+    ts.draw(surface, title, (x, y), "tiny", theme.GOLD_ON_DARK, bold=True,
+            max_width=rect.width - 24)
     y += ts.line_height("tiny") + 8
     for label, value in rows:
         need = ts.text_height(value, "small", value_w)
         if y + need > rect.bottom - 4:  # a tiny window: show what fits, mark the rest
             ts.draw(surface, "...", (x, y), "small", (255, 255, 255))
             break
-        ts.draw(surface, label, (x, y + 2), "tiny", (200, 204, 212), bold=True,
+        ts.draw(surface, label, (x, y + 2), "tiny", theme.LABEL_ON_DARK, bold=True,
                 max_width=label_w - 6)
         ts.draw_wrapped(surface, value, pygame.Rect(x + label_w, y, value_w, need), "small",
                         (255, 255, 255))

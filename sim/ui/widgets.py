@@ -73,7 +73,7 @@ def draw_button(
     key_w = 0
     if button.key:
         key_w = ts.measure(button.key, "tiny") + 8
-        kc = (220, 236, 242) if button.primary and button.enabled else theme.INK_FAINT
+        kc = theme.KEY_ON_PRIMARY if button.primary and button.enabled else theme.INK_FAINT
         ts.draw(surface, button.key, (r.right - pad, r.centery), "tiny", kc, anchor="midright")
     avail = r.width - 2 * pad - key_w
     label = ts.fit(button.label, role, max(10, avail))
