@@ -287,7 +287,7 @@ def test_migration_from_v1_keeps_everything_and_backs_up(tmp_path: Path):
     path = tmp_path / "r.sqlite3"
     make_v1_database(path)
     with open_store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert store.backup_path is not None and store.backup_path.exists()
         sessions = store.sessions(newest_first=False)
         assert [s.score for s in sessions] == [77, None]

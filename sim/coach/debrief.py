@@ -151,6 +151,7 @@ class TurnReview:
     trust: int
     learned: tuple[str, ...]
     better: BetterReply | None
+    typed: str | None = None  # the trainee's own words, when typed and matched to ``reply``
 
 
 @dataclass(frozen=True)
@@ -241,10 +242,12 @@ class Debrief:
             "scoring": self.scoring,
             "scoring_version": self.scoring_version,
             "turning_point": self.turning_point.to_json() if self.turning_point else None,
+            # "typed" (the trainee's own words) only on turns that were typed
             "turns": [{"turn": t.number, "node": t.node, "choice": t.choice_id,
                        "reply": t.reply, "step": t.step, "quality": t.quality,
                        "pitfall": t.pitfall, "emotion": t.emotion, "trust": t.trust,
-                       "learned": list(t.learned)} for t in self.turns],
+                       "learned": list(t.learned), **({"typed": t.typed} if t.typed else {})}
+                      for t in self.turns],
         }
 
 
@@ -413,7 +416,7 @@ def assess_history(
             step=t.step, quality=t.quality, pitfall=t.pitfall, why=c.why,
             emotion_before=t.emotion_before, trust_before=t.trust_before,
             emotion=t.emotion, trust=t.trust, learned=t.learned,
-            better=_better_reply(scenario, t),
+            better=_better_reply(scenario, t), typed=getattr(t, "typed", None),
         ))
         if t.pitfall:
             pitfalls.append(PitfallNote(t.number, t.pitfall, t.node, c.reply, c.why))

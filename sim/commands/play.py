@@ -39,6 +39,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--seed", metavar="N", type=parse_seed,
                    help="the seed of the reply order (0 to 2147483647); by default a fresh "
                         "one, except with --choices, which keeps the order written")
+    p.add_argument("--say", metavar="TEXT", action="append", default=None,
+                   help="answer non-interactively in your own words (repeatable): each is "
+                        "matched to the replies on offer, as in the window's own-words mode; "
+                        "after an unsure match, a next --say of 1 or 2 picks one of the two "
+                        "closest replies offered")
+    p.add_argument("--say-file", metavar="FILE",
+                   help="like --say, one typed reply per line of a UTF-8 text file")
+    p.add_argument("--own-words", action="store_true",
+                   help="play in the terminal typing replies in your own words")
     p.add_argument("--json", action="store_true", help="print the debrief as JSON")
     p.add_argument("--trainee", metavar="NAME", help="whose practice this is")
     p.add_argument("--coach", action="store_true",
@@ -85,6 +94,40 @@ def parse_plan(text: str) -> list[str]:
         except ReplyKeyError as exc:
             raise UsageError(f"--choices: reply {n}: {exc}") from None
     return plan
+
+
+def said_lines(args: argparse.Namespace) -> list[str] | None:
+    """The typed replies of ``--say`` and ``--say-file`` (None when neither was given).
+
+    Raises UsageError for an unreadable file or no replies at all.
+    """
+    lines = list(getattr(args, "say", None) or [])
+    path = getattr(args, "say_file", None)
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--say-file: can't read {path}: {exc}") from None
+        lines += [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise UsageError(f"--say-file: {path}: no replies (one typed reply per line)")
+    elif getattr(args, "say", None) is None:
+        return None
+    if any(not line.strip() for line in lines):
+        raise UsageError("--say: an empty reply; type what you would say")
+    return lines
+
+
+def reply_index(scenario: Scenario, lang: str):  # type: ignore[no-untyped-def]
+    """The scenario's embedded replies for the own-words mode; UsageError (exit 2) with
+    the reason when the model can't be used here."""
+    from sim.match import ModelUnavailable, ReplyIndex, shared_encoder
+    from sim.match.strings import tr
+
+    try:
+        return ReplyIndex(scenario, shared_encoder())
+    except ModelUnavailable as exc:
+        raise UsageError(tr("unavailable", lang, reason=str(exc))) from None
 
 
 def parse_flag(text: str) -> tuple[str, bool | int]:
@@ -166,7 +209,12 @@ def play(args: argparse.Namespace) -> int:
         hint = ("it is an ending" if at in scenario.endings
                 else did_you_mean(at, scenario.nodes) or "see 'graph' for the node ids")
         raise UsageError(f"--at: no node '{at}' in scenario '{scenario.id}' ({hint})")
-    if args.text or args.choices is not None or args.json:
+    said = said_lines(args)
+    if said is not None and args.choices is not None:
+        raise UsageError("--say and --choices both answer the replies; give one of them")
+    args.said = said
+    if (args.text or args.choices is not None or args.json or said is not None
+            or getattr(args, "own_words", False)):
         return play_in_terminal(scenario, args)
     return open_window(args, Path(scenario.source_path or args.scenario))
 
@@ -182,9 +230,13 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     printer = Printer(stream, args.lang)
     from sim.console.recording import begin, saved_note
 
-    scripted = args.choices is not None
+    said = getattr(args, "said", None)
+    own_words = said is not None or getattr(args, "own_words", False)
+    # the model loads before the session starts: a missing model leaves no session behind
+    matcher = reply_index(scenario, args.lang) if own_words else None
+    scripted = args.choices is not None or said is not None
     seed = seed_of(args, scripted)
-    plan = parse_plan(args.choices) if scripted else []
+    plan = parse_plan(args.choices) if args.choices is not None else []
     preset = preset_of(args)
     if preset:  # a trainer's preview: play from the preset state, unrecorded
         from sim.engine import ChoiceError, Session
@@ -198,13 +250,21 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
             started = begin(scenario, db=args.db, trainee=args.trainee, lang=args.lang,
                         out=sys.stderr if scripted else stream,
                         read=None if scripted else _reader(stream),
-                        mode="scripted" if scripted else "text", library=library_of(args),
+                        mode=("scripted" if scripted else "text") + ("-typed" if own_words
+                                                                     else ""),
+                        library=library_of(args),
                         seed=seed)
     if started is None:  # the records can't be used and the trainee chose not to play
         return 2
     session, recorder = started
-    player = TerminalPlayer(session, printer, coach=args.coach)
-    if scripted:
+    player = TerminalPlayer(session, printer, coach=args.coach, matcher=matcher)
+    if said is not None:
+        try:
+            player.play_said(said, echo=not args.json)
+        except PlanError as exc:
+            recorder.abandon()
+            raise UsageError(f"--say: {exc}") from None
+    elif scripted:
         try:
             player.play_plan(plan, echo=not args.json)
         except PlanError as exc:
@@ -212,7 +272,10 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
             raise UsageError(f"--choices: {exc}") from None
     else:
         read = _reader(stream)
-        player.play_interactive(read)
+        if matcher is not None:
+            player.play_typed(read)
+        else:
+            player.play_interactive(read)
         if note := saved_note(recorder, session, args.lang):
             printer.line(note)
     debrief = assess(session)
@@ -278,14 +341,23 @@ def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
                       f"'python main.py validate {f}'", file=sys.stderr)
         if not loaded:
             raise UsageError(f"no playable scenarios in {library_of(args)}")
+        from sim.ui.library import library_order
+
+        loaded.sort(key=library_order)  # the window's order
         from sim.console.recording import unfinished_mark, unfinished_scenarios
 
         unfinished = unfinished_scenarios(args.db, getattr(args, "trainee", None))
+        import shutil
+
+        from sim.console.termtext import wrap
+
+        columns = min(100, shutil.get_terminal_size((80, 24)).columns)  # 80 without a tty
         print(f"\n== {tr('library', lang)} ==")
         for i, sc in enumerate(loaded, start=1):
             mark = f" {unfinished_mark(lang)}" if sc.id in unfinished else ""
-            print(f"  {i}. {text_of(sc.title, lang)} ({tr('difficulty', lang)} "
-                  f"{sc.difficulty}) — {text_of(sc.summary, lang)}{mark}")
+            entry = (f"{i}. {text_of(sc.title, lang)} ({tr('difficulty', lang)} "
+                     f"{sc.difficulty}) — {text_of(sc.summary, lang)}{mark}")
+            print("\n".join(wrap("  " + entry, columns - 1, indent="     ")))
         while True:
             sys.stdout.write(tr("pick_scenario", lang, n=len(loaded)))
             sys.stdout.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sim.coach import (
     OUTCOME_LABELS,
@@ -24,6 +24,9 @@ from sim.console.termtext import wrap
 from sim.engine import ChoiceError, Session, Turn
 from sim.scenario import STEPS, Scenario, text_of
 from sim.scenario.replykeys import ReplyKeyError, parse_reply_key
+
+if TYPE_CHECKING:
+    from sim.match import Match, ReplyIndex
 
 Reader = Callable[[str], str]
 
@@ -80,12 +83,21 @@ def meter_bar(value: int, cells: int = 20) -> str:
 
 
 class TerminalPlayer:
-    """Plays one session in the terminal, interactively or from a plan."""
+    """Plays one session in the terminal, interactively or from a plan.
 
-    def __init__(self, session: Session, printer: Printer, *, coach: bool = False):
+    With ``matcher`` (a :class:`sim.match.ReplyIndex`) the trainee types replies in their
+    own words instead of picking numbers (:meth:`play_typed`, :meth:`play_said`).
+    """
+
+    def __init__(self, session: Session, printer: Printer, *, coach: bool = False,
+                 matcher: ReplyIndex | None = None):
         self.session = session
         self.p = printer
         self.coach = coach
+        self.matcher = matcher
+        #: the two closest replies offered after an unconfident match (authored indices)
+        self.pending: list[int] = []
+        self.pending_text = ""
 
     @property
     def scenario(self) -> Scenario:
@@ -120,11 +132,24 @@ class TerminalPlayer:
         for number, offered in enumerate(s.shown(), start=1):
             p.line(f"  {number}. {p.t(offered.choice.reply)}", "     ")
 
-    def show_turn(self, turn: Turn) -> None:
-        """The reply given; in coach mode its step, quality and the coach's note."""
+    def show_turn(self, turn: Turn, match: Match | None = None) -> None:
+        """The reply given; in coach mode its step, quality and the coach's note.
+
+        A typed reply shows the trainee's own words and the authored reply it was taken as
+        (with the similarity in coach mode, ``match`` given).
+        """
         p = self.p
         choice = self.scenario.nodes[turn.node].choices[turn.index]
-        p.line(f"{tr('you', p.lang)}: {p.t(choice.reply)}")
+        if turn.typed is not None:
+            from sim.match.strings import tr as mtr
+
+            p.line(f"{tr('you', p.lang)}: {quoted(turn.typed)}")
+            how = ""
+            if self.coach and match is not None and match.best.index == turn.index:
+                how = f" ({mtr('similarity', p.lang, s=match.best.score)})"
+            p.line(f"  [{mtr('taken_as', p.lang)}: {quoted(p.t(choice.reply))}{how}]", "   ")
+        else:
+            p.line(f"{tr('you', p.lang)}: {p.t(choice.reply)}")
         if self.coach:
             step = p.t(STEP_LABELS[turn.step]) if turn.step else "—"
             p.line(f"  [{tr('step_tag', p.lang)}: {step} · {tr('quality', p.lang)}: "
@@ -166,6 +191,97 @@ class TerminalPlayer:
         self.show_ending()
         return True
 
+    # --- own words ----------------------------------------------------------------
+
+    def show_node_typed(self) -> None:
+        """The customer's line and the meters, without the list of replies."""
+        s, p = self.session, self.p
+        node = s.node
+        if node is None:
+            return
+        p.line()
+        if node.note:
+            p.line(f"  ({p.t(node.note)})", "   ")
+        p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
+        p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
+               f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
+
+    def say(self, text: str) -> Turn | None:
+        """Give a typed reply (or, right after an unconfident match, ``1``/``2`` to pick
+        one of the two closest replies offered).
+
+        A confident match plays the matched reply with ``text`` kept on the turn. An
+        unconfident one plays nothing: the customer asks what was meant and the two
+        closest replies are listed (kept in :attr:`pending`); returns None then.
+        """
+        from sim.match.strings import tr as mtr
+
+        assert self.matcher is not None
+        s, p = self.session, self.p
+        text = text.strip()
+        if self.pending and text in ("1", "2") and int(text) <= len(self.pending):
+            turn = s.choose_index(self.pending[int(text) - 1], typed=self.pending_text)
+            self.pending, self.pending_text = [], ""
+            self.show_turn(turn)
+            return turn
+        if not text:
+            p.line(mtr("empty", p.lang))
+            return None
+        offered = [o.index for o in s.choices()]
+        match = self.matcher.match(s.node_id, offered, text)
+        if match.confident:
+            self.pending, self.pending_text = [], ""
+            turn = s.choose_index(match.best.index, typed=match.text)
+            self.show_turn(turn, match)
+            return turn
+        node = self.scenario.nodes[s.node_id]
+        self.pending, self.pending_text = match.closest(2), match.text
+        p.line(f"{tr('you', p.lang)}: {quoted(match.text)}")
+        p.line(f"{p.t(self.scenario.customer.name)}: {mtr('unsure', p.lang)}")
+        p.line(f"  {mtr('pick_closest', p.lang)}")
+        for n, index in enumerate(self.pending, start=1):
+            p.line(f"  {n}. {p.t(node.choices[index].reply)}", "     ")
+        return None
+
+    def play_typed(self, read: Reader) -> bool:
+        """Ask for typed replies until an ending; False if the trainee stopped."""
+        from sim.match.strings import tr as mtr
+
+        self.show_brief()
+        while not self.session.is_over:
+            self.show_node_typed()
+            while True:
+                prompt = mtr("pick_prompt" if self.pending else "typed_prompt", self.p.lang)
+                try:
+                    answer = read(prompt)
+                except EOFError:
+                    return False
+                if answer.strip().lower() in ("q", "quit", "exit"):
+                    return False
+                if self.say(answer) is not None:
+                    break
+        self.show_ending()
+        return True
+
+    def play_said(self, lines: Iterable[str], *, echo: bool = True) -> None:
+        """Give typed lines in order (``--say``): each is matched; after an unconfident
+        match the next line may be ``1`` or ``2`` to pick one of the two offered.
+
+        Raises :class:`PlanError` for a line left over after the conversation ended.
+        """
+        if echo:
+            self.show_brief()
+        shown = None
+        for n, text in enumerate(lines, start=1):
+            if self.session.ending_id is not None or self.session.is_over:
+                raise PlanError(n, text, "the conversation ended before this line")
+            if echo and shown != self.session.turn:
+                self.show_node_typed()
+                shown = self.session.turn
+            self.say(text)
+        if echo and self.session.is_over:
+            self.show_ending()
+
     def play_plan(self, plan: Iterable[str], *, echo: bool = True) -> None:
         """Give the plan's replies in order, showing the conversation when ``echo``.
 
@@ -187,6 +303,13 @@ class TerminalPlayer:
                 self.show_turn(turn)
         if echo:
             self.show_ending()
+
+
+def taken_as(lang: str) -> str:
+    """The label of the authored reply a typed one was taken as."""
+    from sim.match.strings import tr as mtr
+
+    return mtr("taken_as", lang)
 
 
 def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
@@ -217,8 +340,10 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
         for review in d.turns:
             if review.number in result.turns:
                 p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}: "
-                       f"{quoted(p.t(review.reply))} [{p.t(QUALITY_LABELS[review.quality])}]",
-                       "     ")
+                       f"{quoted(review.typed or p.t(review.reply))} "
+                       f"[{p.t(QUALITY_LABELS[review.quality])}]", "     ")
+                if review.typed:
+                    p.line(f"     {taken_as(lang)}: {quoted(p.t(review.reply))}", "       ")
         if result.better is not None:
             note = STEP_ROW_LABELS["better_of_step" if result.better_same_step
                                    else "at_that_turn"]
@@ -250,7 +375,7 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
             better = review.better
             assert better is not None
             p.line(f"- {tr('turn_n', lang, n=review.number)}: {tr('you_said', lang)} "
-                   f"{quoted(p.t(review.reply))}", "  ")
+                   f"{quoted(review.typed or p.t(review.reply))}", "  ")
             p.line(f"    {tr('better_was', lang)}: {quoted(p.t(better.reply))} — "
                    + tr("would_have", lang, e=better.emotion_delta, t=better.trust_delta),
                    "    ")

@@ -252,8 +252,12 @@ class Session:
             raise ChoiceError(f"there is no reply {position + 1}; choose 1 to {len(shown)}")
         return self.choose(shown[position].number - 1)
 
-    def choose(self, which: int | str) -> Turn:
-        """Give a reply: an ``int`` is a 0-based position in :meth:`choices`, a ``str`` an id."""
+    def choose(self, which: int | str, *, typed: str | None = None) -> Turn:
+        """Give a reply: an ``int`` is a 0-based position in :meth:`choices`, a ``str`` an id.
+
+        ``typed``: the trainee's own words, when the reply was typed and matched to this one
+        (kept with the turn for the records and the debrief).
+        """
         offered = self.choices()
         if self.ending_id is not None:
             raise ChoiceError("the conversation is already over")
@@ -271,7 +275,15 @@ class Session:
                 raise ChoiceError(f"reply '{which}' is not on offer at node "
                                   f"'{self.node_id}' (offered: {ids})")
             pick = matches[0]
-        return self._apply(pick, offered)
+        return self._apply(pick, offered, typed)
+
+    def choose_index(self, index: int, *, typed: str | None = None) -> Turn:
+        """Give the reply at authored position ``index`` in the node (its identity, whatever
+        order it is shown in); it must be on offer."""
+        for n, offered in enumerate(self.choices()):
+            if offered.index == index:
+                return self.choose(n, typed=typed)
+        raise ChoiceError(f"reply {index + 1} of node '{self.node_id}' is not on offer")
 
     def answer(self, token: int | str) -> Turn:
         """Give a reply named as in a play plan: a number is 1-based among those offered.
@@ -288,7 +300,7 @@ class Session:
             return self.choose(key - 1)
         return self.choose(key)
 
-    def _apply(self, pick: Offered, offered: list[Offered]) -> Turn:
+    def _apply(self, pick: Offered, offered: list[Offered], typed: str | None = None) -> Turn:
         choice, node_id = pick.choice, self.node_id
         before = (self.emotion, self.trust)
         self.emotion = _clamp(self.emotion + choice.effects.emotion)
@@ -307,7 +319,7 @@ class Session:
             emotion_before=before[0], trust_before=before[1],
             emotion=self.emotion, trust=self.trust,
             offered=tuple(o.index for o in offered), learned=new_facts,
-            rule=rule, dest=dest or self.node_id,
+            rule=rule, dest=dest or self.node_id, typed=typed,
         )
         self._history.append(turn)
         log.debug("turn %d: %s#%d → %s", turn.number, node_id, pick.index, turn.dest)

@@ -11,7 +11,8 @@ class Turn:
 
     ``index`` is the reply's position in its node's ``choices`` (0-based) and ``offered``
     the positions of the replies that were on offer, so the coach can compare the reply
-    with the roads not taken.
+    with the roads not taken. ``typed`` holds the trainee's own words when the reply was
+    typed and matched to this authored one (the own-words mode); None when picked.
     """
 
     number: int
@@ -29,6 +30,7 @@ class Turn:
     learned: tuple[str, ...]
     rule: int | None
     dest: str
+    typed: str | None = None
 
     @property
     def key(self) -> str:

@@ -234,10 +234,10 @@ def _insert(conn: sqlite3.Connection, other: Store, info: SessionInfo,
     turns = other.turns(info.id)
     conn.executemany(
         """INSERT INTO turn(session_id, number, node, choice_index, choice_id, reply, step,
-               quality, emotion, trust, pitfall, played_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               quality, emotion, trust, pitfall, played_at, typed)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [(session_id, t.number, t.node, t.choice_index, t.choice_id, t.reply, t.step,
-          t.quality, t.emotion, t.trust, t.pitfall, t.played_at) for t in turns],
+          t.quality, t.emotion, t.trust, t.pitfall, t.played_at, t.typed) for t in turns],
     )
     steps = other.read("SELECT step, status FROM session_step WHERE session_id = ?",
                        (info.id,))

@@ -35,6 +35,7 @@ class TurnRow:
     trust: int
     pitfall: str | None = None
     played_at: str = field(default_factory=now_iso)
+    typed: str | None = None  # the trainee's own words (own-words mode), else None
 
     @property
     def choice_key(self) -> str:

@@ -130,11 +130,12 @@ def apply(server: Any, op: str, p: dict[str, Any]) -> None:
         if op == "turns":
             conn.executemany(
                 """INSERT OR IGNORE INTO turn(session_id, number, node, choice_index,
-                       choice_id, reply, step, quality, emotion, trust, pitfall, played_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       choice_id, reply, step, quality, emotion, trust, pitfall, played_at,
+                       typed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [(sid, t["number"], t["node"], t["choice_index"], t["choice_id"], t["reply"],
                   t["step"], t["quality"], t["emotion"], t["trust"], t["pitfall"],
-                  t["played_at"]) for t in p["rows"]])
+                  t["played_at"], t.get("typed")) for t in p["rows"]])
         elif op == "finish":
             conn.execute(
                 """UPDATE session SET status = 'finished', ended_at = ?, ending = ?,

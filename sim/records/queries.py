@@ -80,7 +80,7 @@ def turns(store: Store, session_id: int) -> list[TurnRow]:
     """The stored turns of one session, in order."""
     rows = store.read(
         """SELECT number, node, choice_index, choice_id, reply, step, quality, emotion, trust,
-                  pitfall, played_at FROM turn WHERE session_id = ? ORDER BY number""",
+                  pitfall, played_at, typed FROM turn WHERE session_id = ? ORDER BY number""",
         (session_id,),
     )
     return [TurnRow(**dict(r)) for r in rows]

@@ -38,7 +38,7 @@ def turn_row(scenario: Any, turn: Any, lang: str) -> TurnRow:
         number=turn.number, node=turn.node, choice_index=turn.index,
         choice_id=turn.choice_id, reply=_text(choice.reply, lang), step=turn.step,
         quality=turn.quality, emotion=int(turn.emotion), trust=int(turn.trust),
-        pitfall=getattr(turn, "pitfall", None),
+        pitfall=getattr(turn, "pitfall", None), typed=getattr(turn, "typed", None),
     )
 
 

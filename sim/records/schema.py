@@ -25,6 +25,8 @@ Version history
    ``session.scoring_version`` (which scoring formula gave ``session.score``: sessions
    finished before this version were scored by formula 1, and keep that score; see
    docs/records.md).
+4. Typed replies: ``turn.typed``, the trainee's own words when the reply was typed and
+   matched to the authored one (the own-words mode); NULL for a picked reply.
 
 Scores: the debrief scores to one decimal (``99.5``) and ``session.score`` stores it as
 given. The column's INTEGER affinity keeps ``99.5`` as REAL and ``88.0`` as the integer
@@ -171,8 +173,12 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE session SET scoring_version = 1 WHERE score IS NOT NULL")
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE turn ADD COLUMN typed TEXT")
+
+
 #: MIGRATIONS[n] brings a database from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -236,7 +242,8 @@ _ROW_CHECKS = (
     ("turn", "SELECT session_id, quote(node) FROM turn WHERE typeof(node) != 'text' OR "
              "typeof(reply) != 'text' OR typeof(played_at) != 'text' OR "
              "(pitfall IS NOT NULL AND typeof(pitfall) != 'text') OR "
-             "(choice_id IS NOT NULL AND typeof(choice_id) != 'text') LIMIT 1",
+             "(choice_id IS NOT NULL AND typeof(choice_id) != 'text') OR "
+             "(typed IS NOT NULL AND typeof(typed) != 'text') LIMIT 1",
      "a turn of session {0} lacks its node, reply or time"),
     ("session_step", "SELECT session_id, quote(step) FROM session_step WHERE step NOT IN "
                      f"({_STEP_LIST}) LIMIT 1",

@@ -381,11 +381,12 @@ class Store:
         with self.transaction() as conn:
             conn.executemany(
                 """INSERT OR IGNORE INTO turn(session_id, number, node, choice_index,
-                       choice_id, reply, step, quality, emotion, trust, pitfall, played_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       choice_id, reply, step, quality, emotion, trust, pitfall, played_at,
+                       typed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (session_id, t.number, t.node, t.choice_index, t.choice_id, t.reply,
-                     t.step, t.quality, t.emotion, t.trust, t.pitfall, t.played_at)
+                     t.step, t.quality, t.emotion, t.trust, t.pitfall, t.played_at, t.typed)
                     for t in turns
                 ],
             )

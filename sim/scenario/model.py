@@ -131,6 +131,11 @@ class Choice(BaseModel):
     learn: list[Id] = Field(default_factory=list)
     set: dict[Id, StrictBool | StrictInt] = Field(default_factory=dict)
     why: Text | None = None
+    examples: Annotated[list[Annotated[str, StringConstraints(strict=True, min_length=1,
+                                                              max_length=500)]],
+                        Field(max_length=50)] = Field(
+        default_factory=list, description="more ways a trainee might say this reply, in "
+        "any language: the own-words mode matches typed text against these too")
     when: ConditionField | None = Field(default=None, alias="if")
     goto: Id | None = None
     branch: Annotated[list[Route], Field(min_length=1)] | None = None

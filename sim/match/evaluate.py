@@ -1,0 +1,138 @@
+"""Measure the matcher on a hand-written paraphrase set (bench/match.py, the tests).
+
+The set is YAML keyed by scenario id, node id and choice id, each with ``en`` and ``zh``
+lists of typed replies. Entries whose scenario, node or choice no longer exists are
+skipped and counted, so the set keeps working while scenarios are rewritten.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from sim.match.matcher import Match, ReplyIndex
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One typed reply and the authored reply it means."""
+
+    scenario: str
+    node: str
+    choice: str
+    lang: str
+    text: str
+
+
+@dataclass
+class Outcome:
+    """What one sample gave."""
+
+    sample: Sample
+    match: Match
+    expected: int
+    seconds: float
+
+    @property
+    def correct(self) -> bool:
+        """The closest reply is the one meant."""
+        return self.match.best.index == self.expected
+
+    @property
+    def severe(self) -> bool:
+        """A confident match that took a harmful reply for a best one, or the reverse."""
+        if not self.match.confident or self.correct:
+            return False
+        node = self.match.best.quality
+        meant = next(c.quality for c in self.match.candidates if c.index == self.expected)
+        return {node, meant} == {"harmful", "best"}
+
+
+@dataclass
+class Report:
+    """The figures of one run."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def confident(self) -> list[Outcome]:
+        """Outcomes matched confidently."""
+        return [o for o in self.outcomes if o.match.confident]
+
+    @property
+    def confident_rate(self) -> float:
+        """Share of samples matched confidently."""
+        return len(self.confident) / len(self.outcomes) if self.outcomes else 0.0
+
+    @property
+    def confident_accuracy(self) -> float:
+        """Share of confident matches that were right (top-1)."""
+        c = self.confident
+        return sum(o.correct for o in c) / len(c) if c else 0.0
+
+    @property
+    def top1(self) -> float:
+        """Share of all samples whose closest reply was right."""
+        return (sum(o.correct for o in self.outcomes) / len(self.outcomes)
+                if self.outcomes else 0.0)
+
+    @property
+    def top2(self) -> float:
+        """Share of all samples whose meant reply was among the two offered when unsure."""
+        return (sum(o.expected in o.match.closest(2) for o in self.outcomes)
+                / len(self.outcomes) if self.outcomes else 0.0)
+
+    @property
+    def severe(self) -> list[Outcome]:
+        """Confident harmful↔best confusions."""
+        return [o for o in self.outcomes if o.severe]
+
+
+def load_samples(path: Path) -> list[Sample]:
+    """Every sample of a paraphrase file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = []
+    for sc_id, nodes in data.items():
+        for node_id, choices in (nodes or {}).items():
+            for choice_id, langs in (choices or {}).items():
+                for lang, texts in (langs or {}).items():
+                    out.extend(Sample(sc_id, node_id, choice_id, lang, t) for t in texts or ())
+    return out
+
+
+def choice_index(scenario: Scenario, node: str, choice: str) -> int | None:
+    """The authored index of a choice id at a node (None when it no longer exists)."""
+    n = scenario.nodes.get(node)
+    if n is None:
+        return None
+    for i, c in enumerate(n.choices):
+        if c.id == choice:
+            return i
+    return None
+
+
+def evaluate(samples: Iterable[Sample], indexes: Mapping[str, ReplyIndex]) -> Report:
+    """Match every sample against all the replies of its node.
+
+    All replies of the node are offered (the hardest case: in play an ``if`` can only
+    remove some). Samples of a scenario not in ``indexes`` or of a node or choice that no
+    longer exists are listed in ``skipped``.
+    """
+    report = Report()
+    for s in samples:
+        index = indexes.get(s.scenario)
+        expected = choice_index(index.scenario, s.node, s.choice) if index else None
+        if index is None or expected is None:
+            report.skipped.append(f"{s.scenario}/{s.node}/{s.choice}")
+            continue
+        offered = range(len(index.scenario.nodes[s.node].choices))
+        start = time.perf_counter()
+        match = index.match(s.node, list(offered), s.text)
+        report.outcomes.append(Outcome(s, match, expected, time.perf_counter() - start))
+    return report

