@@ -205,3 +205,19 @@ def test_paraphrase_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert not report.severe
     # an unsure match still offers the reply meant among the two it shows
     assert report.top2 >= 0.9
+
+
+@needs_model
+def test_validate_typed_warns_of_replies_too_close(tmp_path: Path) -> None:
+    close = SCENARIO.replace('reply: {en: "Let me check the tracking number", zh: "我查一下单号"}',
+                             'reply: {en: "I am so sorry about the parcel!", zh: "包裹的事真对不起！"}')
+    path = tmp_path / "typed-test.yaml"
+    path.write_text(close, encoding="utf-8")
+    run = [sys.executable, str(ROOT / "main.py"), "validate", str(path)]
+    plain = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert "replies-too-close" not in plain.stdout  # plain validate never loads the model
+    typed = subprocess.run([*run, "--typed"], capture_output=True, text=True, timeout=300)
+    assert typed.returncode == 0, typed.stderr
+    (line,) = [x for x in typed.stdout.splitlines() if "replies-too-close" in x]
+    assert line.startswith(f"{path}:24:1: warning replies-too-close: 'sorry' and 'check' are")
+    assert float(re.search(r"are (\d\.\d\d) alike", line).group(1)) >= 0.8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from sim.commands import UsageError
 from sim.scenario import check_file
@@ -19,6 +20,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                    "there are, 2 when a path can't be read.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--quiet-warnings", action="store_true", help="print errors only")
+    p.add_argument("--typed", action="store_true",
+                   help="also warn where two replies of a node are too close for the "
+                        "own-words matcher to tell apart (replies-too-close); loads the "
+                        "language model, which takes a few seconds")
     p.set_defaults(handler=validate)
     t = sub.add_parser("test", parents=[common], help="run the scenarios' play-through tests",
                        description="Plays each test's replies through the engine and checks "
@@ -46,11 +51,17 @@ def validate(args: argparse.Namespace) -> int:
     from sim.tools.lint import extra_warnings
 
     errors = unreadable = 0
+    encoder = _typed_encoder() if getattr(args, "typed", False) else None
     for path in _files(args.paths):
         scenario, problems = check_file(path)
         if scenario is not None:
-            problems = sorted([*problems, *extra_warnings(scenario)],
-                              key=lambda p: (p.line, p.col))
+            more = extra_warnings(scenario)
+            if encoder is not None and not any(p.is_error for p in problems):
+                from sim.match import ReplyIndex
+                from sim.match.lint import too_close_warnings
+
+                more = [*more, *too_close_warnings(scenario, ReplyIndex(scenario, encoder))]
+            problems = sorted([*problems, *more], key=lambda p: (p.line, p.col))
         for problem in problems:
             if problem.is_error or not args.quiet_warnings:
                 print(problem)
@@ -59,6 +70,17 @@ def validate(args: argparse.Namespace) -> int:
     if unreadable:
         return 2
     return 1 if errors else 0
+
+
+def _typed_encoder():  # type: ignore[no-untyped-def]
+    """The own-words model for ``validate --typed``; without it, say so and check the rest."""
+    from sim.match import ModelUnavailable, shared_encoder
+
+    try:
+        return shared_encoder()
+    except ModelUnavailable as exc:
+        print(f"defuse: --typed: {exc}; replies-too-close was not checked", file=sys.stderr)
+        return None
 
 
 def test(args: argparse.Namespace) -> int:
