@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 import pygame
 
-from sim.engine import new_seed
 from sim.ui import strings, theme
 from sim.ui.intents import Intent, Kind, translate
 from sim.ui.library import Library
@@ -200,7 +199,7 @@ class App:
         new session the seed of its reply order (default: a fresh random one)."""
         self.settings_path = settings_path or default_settings_path(db)
         self.settings = Settings.load(self.settings_path)
-        self.new_seed: Callable[[], int] = seeds or new_seed
+        self.new_seed: Callable[[], int] = seeds or _new_seed
         if lang in strings.LANGS:
             self.settings.lang = lang
         if trainee:
@@ -642,6 +641,14 @@ class App:
             pass
         self.save_settings()
         return self.exit_code
+
+
+def _new_seed() -> int:
+    """A fresh reply-order seed (the engine is imported on first use, after the first
+    frame: it pulls in the scenario model and pydantic)."""
+    from sim.engine import new_seed
+
+    return new_seed()
 
 
 def open_window(title: str) -> pygame.Surface:

@@ -23,6 +23,18 @@ class Entry:
         return self.scenario.id
 
 
+def industry(scenario: Any) -> str:
+    """The scenario's industry: its first tag ("" when it has none)."""
+    tags = getattr(scenario, "tags", None) or []
+    return str(tags[0]) if tags else ""
+
+
+def library_order(scenario: Any) -> tuple[str, int, str]:
+    """Sort key of the library, the same in the window and the terminal: by industry
+    (untagged last), then easier first, then by id."""
+    return (industry(scenario) or "\uffff", scenario.difficulty, scenario.id)
+
+
 class Library:
     """Scenarios of a folder, loaded once (``reload`` picks up edits)."""
 
@@ -48,7 +60,7 @@ class Library:
             except (ScenarioError, OSError) as exc:
                 log.warning("skipping %s: %s", path, exc)
                 failed.append(path)
-        entries.sort(key=lambda e: (e.scenario.difficulty, e.id))
+        entries.sort(key=lambda e: library_order(e.scenario))
         self.entries, self.failed = entries, failed
 
     def add(self, path: Path, scenario: Any) -> Entry:

@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # -- menu ----------------------------------------------------------------------------
     "trainee": {"en": "Trainee", "zh": "学员"},
+    "teaches": {"en": "Teaches: {what}", "zh": "本案要点：{what}"},
     "name_placeholder": {"en": "Type your name", "zh": "请输入你的名字"},
     "name_needed": {"en": "Please type your name first", "zh": "请先输入你的名字"},
     "language": {"en": "Language", "zh": "语言"},
@@ -84,9 +85,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "上/下：选择案例  ·  Enter：打开  ·  Tab：修改名字  ·  Esc：退出",
     },
     "resume_prompt": {
-        "en": "You have an unfinished session: {title}, after {turns} replies.",
-        "zh": "你有一次未完成的练习：{title}，已回复 {turns} 次。",
+        "en": "You have an unfinished session: {title}, after {replies}.",
+        "zh": "你有一次未完成的练习：{title}，已回复 {replies}。",
     },
+    "n_replies": {"en": "{n} replies", "zh": "{n} 次"},
+    "n_replies_one": {"en": "1 reply", "zh": "1 次"},
     "resume": {"en": "Resume", "zh": "继续练习"},
     "discard": {"en": "Discard", "zh": "放弃"},
     # -- brief ---------------------------------------------------------------------------
@@ -138,11 +141,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "learned_fact": {"en": "You learned: {fact}", "zh": "你了解到：{fact}"},
     "rule_fired": {"en": "The customer has had enough.", "zh": "客户已经忍无可忍。"},
     # -- steps, qualities, pitfalls, outcomes ---------------------------------------------
-    "step_listen": {"en": "Listen", "zh": "耐心倾听"},
-    "step_apologize": {"en": "Apologise", "zh": "真诚道歉"},
+    # the same names as the terminal's and the debrief's (sim.coach.labels.STEP_LABELS;
+    # a test keeps them equal, the coach package is too heavy to import before the menu)
+    "step_listen": {"en": "Listen patiently", "zh": "耐心倾听"},
+    "step_apologize": {"en": "Apologise sincerely", "zh": "放低姿态，真诚道歉"},
     "step_clarify": {"en": "Clarify the demand", "zh": "明确诉求"},
-    "step_solve": {"en": "Offer a solution", "zh": "提供方案"},
-    "step_commit": {"en": "Commit", "zh": "郑重承诺"},
+    "step_solve": {"en": "Offer a solution, agree on it", "zh": "提供方案，达成共识"},
+    "step_commit": {"en": "Apologise again and commit", "zh": "再次道歉并郑重承诺"},
     "step_none": {"en": "No step", "zh": "不属于五步"},
     "q_best": {"en": "best", "zh": "最佳"},
     "q_good": {"en": "good", "zh": "不错"},
@@ -217,7 +222,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "R: replay  ·  V: review  ·  Up/Down: scroll  ·  Esc: menu",
         "zh": "R：再练一次  ·  V：逐轮回顾  ·  上/下：滚动  ·  Esc：返回菜单",
     },
-    "mode_was": {"en": "{mode}, {turns} replies", "zh": "{mode}，共 {turns} 次回复"},
+    "mode_was": {"en": "{mode}, {replies}", "zh": "{mode}，共回复 {replies}"},
     # -- review --------------------------------------------------------------------------
     "review_title": {
         "en": "Review: reply {n} of {total}",
@@ -319,6 +324,45 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_score": {"en": "Score", "zh": "得分"},
     "history_keys": {"en": "Up/Down: scroll  ·  Esc: menu", "zh": "上/下：滚动  ·  Esc：返回菜单"},
 }
+
+
+#: Names of the scenario tags the library uses, in both languages; a tag not listed is
+#: shown as written.
+TAG_NAMES: dict[str, dict[str, str]] = {
+    "education": {"en": "education", "zh": "教育"},
+    "payments": {"en": "payments", "zh": "支付"},
+    "insurance": {"en": "insurance", "zh": "保险"},
+    "banking": {"en": "banking", "zh": "银行"},
+    "e-commerce": {"en": "e-commerce", "zh": "电商"},
+    "telecoms": {"en": "telecoms", "zh": "电信"},
+    "transport": {"en": "transport", "zh": "交通"},
+    "elderly": {"en": "elderly customer", "zh": "老年客户"},
+    "branch": {"en": "branch", "zh": "网点"},
+    "group": {"en": "group", "zh": "多人"},
+    "group-chat": {"en": "group chat", "zh": "群聊"},
+    "phone": {"en": "phone", "zh": "电话"},
+    "funds": {"en": "funds", "zh": "资金"},
+    "credit-card": {"en": "credit card", "zh": "信用卡"},
+    "agents": {"en": "agents", "zh": "代理商"},
+    "negotiation": {"en": "negotiation", "zh": "谈判"},
+    "example": {"en": "example", "zh": "示例"},
+}
+
+
+def tag_name(tag: str, lang: str) -> str:
+    """A scenario tag in ``lang`` (unknown tags as written)."""
+    entry = TAG_NAMES.get(tag)
+    return entry.get(lang, tag) if entry else tag
+
+
+def count(key: str, lang: str, n: int) -> str:
+    """A counted phrase: ``key + "_one"`` when ``n`` is 1 ("1 reply"), else ``key``."""
+    return t(key + "_one" if n == 1 and key + "_one" in STRINGS else key, lang, n=n)
+
+
+def score_text(score: float) -> str:
+    """A score as shown everywhere in the window: one decimal ("87.5", "90.0")."""
+    return f"{float(score):.1f}"
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -12,7 +12,7 @@ import pygame
 from sim.coach import STEP_ADVICE, assess, turning_point_of
 from sim.coach.labels import CRITICAL_LABEL, KEPT_OPEN_LABEL, STEP_ROW_LABELS, TURNING_LABEL
 from sim.scenario import STEPS
-from sim.ui import theme
+from sim.ui import strings, theme
 from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, Table
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
@@ -93,7 +93,8 @@ class DebriefScene(DocScene):
         rows = [[Cell(self.tx(p.label)),
                  Cell(t("points", points=_num(p.points), max=p.maximum) if p.maximum
                       else _num(p.points), bold=True)] for p in d.parts]
-        rows.append([Cell(t("score"), bold=True), Cell(t("points", points=_num(d.score), max=100),
+        total = t("points", points=strings.score_text(d.score), max=100)
+        rows.append([Cell(t("score"), bold=True), Cell(total,
                                                        theme.ACCENT_DARK, bold=True)])
         blocks.append(Table([], [3, 1], rows))
         blocks.append(Para(self.tx(d.scoring), "tiny", theme.INK_SOFT))
@@ -263,7 +264,7 @@ class DebriefScene(DocScene):
         header, view, buttons = self.layout()
         outcome_color = theme.OUTCOME_COLORS.get(d.outcome, theme.INK_SOFT)
         # Score on the right, case title and outcome on the left.
-        score_text = _num(d.score)
+        score_text = strings.score_text(d.score)
         of_w = ts.measure("/100", "body")
         score_r = ts.draw(surface, score_text, (header.right - of_w - 6, header.centery),
                           "title", outcome_color, bold=True, anchor="midright")
@@ -279,7 +280,9 @@ class DebriefScene(DocScene):
         outcome = self.t(f"o_{d.outcome}")
         r = chip(surface, ts, outcome, (header.x, y), outcome_color, "small")
         mode = self.t("mode_coach" if self.coach_mode else "mode_exam")
-        ts.draw(surface, self.t("mode_was", mode=mode, turns=len(d.turns)),
+        ts.draw(surface, self.t("mode_was", mode=mode,
+                                             replies=strings.count("n_replies", self.app.lang,
+                                                                   len(d.turns))),
                 (r.right + 12, r.centery), "small", theme.INK_SOFT, anchor="midleft",
                 max_width=max(10, left_w - r.width - 12))
         self.draw_doc(surface, view)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pygame
 
-from sim.ui import theme
+from sim.ui import strings, theme
 from sim.ui.charts import MasteryBars, ScoreLines
 from sim.ui.doc import Block, Cell, Doc, Heading, Para, Spacer, Table
 from sim.ui.intents import Intent, Kind
@@ -98,7 +98,8 @@ class HistoryScene(DocScene):
         for sid, b in sorted(self.best.items(), key=lambda kv: -kv[1].score):
             outcome = b.outcome or "unfinished"
             rows.append([Cell(self.title_of(sid)),
-                         Cell(f"{b.score:g}", theme.GOOD if b.score >= 80 else theme.INK,
+                         Cell(strings.score_text(b.score),
+                              theme.GOOD if b.score >= 80 else theme.INK,
                               bold=True),
                          Cell(t(f"o_{outcome}"), theme.OUTCOME_COLORS.get(outcome,
                                                                           theme.INK_FAINT),
@@ -135,7 +136,7 @@ class HistoryScene(DocScene):
             outcome = s.outcome or "unfinished"
             color = theme.OUTCOME_COLORS.get(outcome, theme.INK_FAINT)
             mode = t("mode_exam") if s.mode == "exam" else t("mode_coach")
-            score = f"{s.score:g}" if s.score is not None else "-"
+            score = strings.score_text(s.score) if s.score is not None else "-"
             rows.append([Cell(when(s.started_at), theme.INK_SOFT),
                          Cell(self.title_of(s.scenario_id)),
                          Cell(mode, theme.INK_SOFT),

@@ -9,7 +9,7 @@ from typing import Any
 
 import pygame
 
-from sim.ui import theme
+from sim.ui import strings, theme
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scene import Scene
@@ -240,7 +240,8 @@ class MenuScene(Scene):
         info = self.plan.info
         entry = next((e for e in self.app.library.entries if e.id == info.scenario_id), None)
         title = self.tx(entry.scenario.title) if entry else info.scenario_id
-        text = self.t("resume_prompt", title=title, turns=info.turns)
+        text = self.t("resume_prompt", title=title,
+                      replies=strings.count("n_replies", self.app.lang, info.turns))
         if self.plan.state != "ready":
             text += " " + self.tx(self.plan.message)
         return text
@@ -253,8 +254,20 @@ class MenuScene(Scene):
         title_w = inner - 5 * (ts.px("small") + 4) - 10
         h = 16 + ts.text_height(self.tx(s.title), "h3", max(40, title_w), True)
         h += 4 + ts.text_height(self.tx(s.summary), "small", inner)
+        teaches = self.teaches_line(entry)
+        if teaches:
+            h += 4 + ts.text_height(teaches, "small", inner)
         h += 6 + ts.line_height("tiny") + 16
         return h
+
+    def teaches_line(self, entry: Entry) -> str:
+        """The case's "what this case teaches" line ("" when it has none)."""
+        teaches = getattr(entry.scenario, "teaches", None)
+        return self.t("teaches", what=self.tx(teaches)) if teaches else ""
+
+    def tags_line(self, entry: Entry) -> str:
+        """The scenario's tags in the current language."""
+        return "  ·  ".join(strings.tag_name(tag, self.app.lang) for tag in entry.scenario.tags)
 
     # -- input -----------------------------------------------------------------------------
 
@@ -544,15 +557,20 @@ class MenuScene(Scene):
         y += 4
         y += ts.draw_wrapped(surface, self.tx(s.summary), pygame.Rect(inner.x, y, inner.width,
                              400), "small", theme.INK_SOFT)
+        teaches = self.teaches_line(entry)
+        if teaches:
+            y += 4
+            y += ts.draw_wrapped(surface, teaches, pygame.Rect(inner.x, y, inner.width, 400),
+                                 "small", theme.ACCENT_DARK)
         y += 6
         best = self.best.get(s.id)
         if best is not None:
-            text = self.t("best_score", score=best.score)
+            text = self.t("best_score", score=strings.score_text(best.score))
             color = theme.GOOD if best.score >= 80 else theme.INK
         else:
             text, color = self.t("not_played"), theme.INK_FAINT
         r = ts.draw(surface, text, (inner.x, y), "tiny", color, bold=best is not None)
-        tags = "  ".join(s.tags)
+        tags = self.tags_line(entry)
         if tags:
             ts.draw(surface, tags, (inner.right, y), "tiny", theme.INK_FAINT, anchor="topright",
                     max_width=max(10, inner.width - r.width - 20))

@@ -596,7 +596,13 @@ class PlayScene(Scene):
         role = self.tx(s.customer.role)
         text_h = ts.text_height(name, "h3", inner.width, True) + ts.text_height(
             role, "small", inner.width)
-        steps_h = self.steps_height(inner.width)
+        # Method progress: named chips, or numbered ones (1-5) when the card is short,
+        # keeping the portrait at least 40 px; none when even those don't fit.
+        room = inner.height - (text_h + 10 + 2 * mh + 16) - 40
+        compact = self.steps_height(inner.width) > room
+        steps_h = self.steps_height(inner.width, compact)
+        if steps_h > room:
+            steps_h = 0
         below = text_h + 10 + 2 * mh + 16 + steps_h
         side = max(40, min(inner.width, inner.height - below))
         pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
@@ -607,7 +613,7 @@ class PlayScene(Scene):
         y += ts.draw_wrapped(surface, role, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
                              "small", theme.INK_SOFT)
         if steps_h:
-            self.draw_steps(surface, pygame.Rect(inner.x, y + 6, inner.width, steps_h))
+            self.draw_steps(surface, pygame.Rect(inner.x, y + 6, inner.width, steps_h), compact)
         y = max(y + 8 + steps_h, inner.bottom - 2 * mh - 12)
         coach = self.app.settings.coach
         draw_meter(surface, ts, pygame.Rect(inner.x, y, inner.width, mh), self.emotion,
@@ -632,12 +638,14 @@ class PlayScene(Scene):
         taken = self.steps_taken()
         return [(self.t(f"step_{step}"), step in taken) for step in STEPS]
 
-    def _chip_rows(self, width: int) -> list[list[tuple[str, bool, int]]]:
-        """The step chips flowed into rows no wider than ``width``."""
+    def _chip_rows(self, width: int, compact: bool = False) -> list[list[tuple[str, bool, int]]]:
+        """The step chips flowed into rows no wider than ``width`` (``compact``: the
+        steps' numbers instead of their names)."""
         ts = self.app.ts
         rows: list[list[tuple[str, bool, int]]] = [[]]
         x = 0
-        for label, taken in self.step_chips():
+        for n, (name, taken) in enumerate(self.step_chips(), start=1):
+            label = str(n) if compact else name
             cw = min(width, chip_width(ts, ("+ " if taken else "") + label))
             if rows[-1] and x + cw > width:
                 rows.append([])
@@ -646,22 +654,23 @@ class PlayScene(Scene):
             x += cw + 6
         return rows if rows[0] else []
 
-    def steps_height(self, width: int) -> int:
+    def steps_height(self, width: int, compact: bool = False) -> int:
         """Height of the method progress (0 in exam mode)."""
-        rows = self._chip_rows(width)
+        rows = self._chip_rows(width, compact)
         if not rows:
             return 0
         ts = self.app.ts
         return ts.line_height("tiny") + 4 + len(rows) * (ts.line_height("tiny") + 8)
 
-    def draw_steps(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    def draw_steps(self, surface: pygame.Surface, rect: pygame.Rect,
+                   compact: bool = False) -> None:
         """The five steps: a taken one filled and marked "+", the others outlined."""
         ts = self.app.ts
         ts.draw(surface, self.t("method_progress"), rect.topleft, "tiny", theme.INK_SOFT,
                 max_width=rect.width)
         y = rect.y + ts.line_height("tiny") + 4
         h = ts.line_height("tiny") + 4
-        for row in self._chip_rows(rect.width):
+        for row in self._chip_rows(rect.width, compact):
             x = rect.x
             for label, taken, cw in row:
                 box = pygame.Rect(x, y, cw, h)
