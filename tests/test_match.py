@@ -209,8 +209,9 @@ def test_paraphrase_set(capsys: pytest.CaptureFixture[str]) -> None:
 
 @needs_model
 def test_validate_typed_warns_of_replies_too_close(tmp_path: Path) -> None:
-    close = SCENARIO.replace('reply: {en: "Let me check the tracking number", zh: "我查一下单号"}',
-                             'reply: {en: "I am so sorry about the parcel!", zh: "包裹的事真对不起！"}')
+    close = SCENARIO.replace(
+        'reply: {en: "Let me check the tracking number", zh: "我查一下单号"}',
+        'reply: {en: "I am so sorry about the parcel!", zh: "包裹的事真对不起！"}')
     path = tmp_path / "typed-test.yaml"
     path.write_text(close, encoding="utf-8")
     run = [sys.executable, str(ROOT / "main.py"), "validate", str(path)]
@@ -221,3 +222,22 @@ def test_validate_typed_warns_of_replies_too_close(tmp_path: Path) -> None:
     (line,) = [x for x in typed.stdout.splitlines() if "replies-too-close" in x]
     assert line.startswith(f"{path}:24:1: warning replies-too-close: 'sorry' and 'check' are")
     assert float(re.search(r"are (\d\.\d\d) alike", line).group(1)) >= 0.8
+
+
+def test_trainer_report_shows_typed_replies_per_node(scenario, tmp_path: Path) -> None:
+    from sim.records import open_store
+    from sim.records.report.data import gather
+
+    db = tmp_path / "r.sqlite3"
+    with open_store(db) as store:
+        for words in ("so sorry about ur parcel", "sorry sorry the parcel"):
+            rec = store.start("ana", scenario, mode="text-typed")
+            s = Session(scenario)
+            rec.attach(s)
+            s.choose_index(0, typed=words)
+        data = gather(store, lang="en")
+    (report,) = data.scenarios
+    row = next(n for n in report.nodes if n.node == "a")
+    cell = next(c for c in row.choices if c.key == "sorry")
+    assert sorted(cell.typed) == ["so sorry about ur parcel", "sorry sorry the parcel"]
+    assert all(not c.typed for c in row.choices if c.key != "sorry")

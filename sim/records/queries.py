@@ -147,6 +147,31 @@ class ChoiceTally:
     quality: str
 
 
+def typed_replies(
+    store: Store, scenario_id: str, *, trainee: str | None = None, per_reply: int = 5
+) -> dict[tuple[str, str], list[str]]:
+    """What trainees typed in the own-words mode, per (node, reply key): the newest
+    ``per_reply`` different texts each, so a trainer sees what new hires actually say."""
+    where, params = ["s.scenario_id = ?", "t.typed IS NOT NULL"], [scenario_id]
+    if trainee is not None:
+        where.append("tr.name = ?")
+        params.append(trainee)
+    rows = store.read(
+        f"""SELECT t.node, coalesce(t.choice_id, '#' || (t.choice_index + 1)) AS key,
+                   t.typed FROM turn t JOIN session s ON s.id = t.session_id
+                        JOIN trainee tr ON tr.id = s.trainee_id
+            WHERE {' AND '.join(where)}
+            ORDER BY t.played_at DESC, s.id DESC, t.number DESC""",
+        params,
+    )
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        texts = out.setdefault((r["node"], r["key"]), [])
+        if len(texts) < per_reply and r["typed"] not in texts:
+            texts.append(r["typed"])
+    return out
+
+
 def choice_tallies(
     store: Store, scenario_id: str, *, trainee: str | None = None
 ) -> list[ChoiceTally]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sim.records.models import SessionInfo, StepMastery
-from sim.records.queries import choice_tallies
+from sim.records.queries import choice_tallies, typed_replies
 from sim.records.schema import STEPS
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class ChoiceCell:
     count: int
     share: float = 0.0
     retired: bool = False  # no longer in the current scenario file
+    typed: list[str] = field(default_factory=list)  # own words taken as this reply
 
 
 @dataclass
@@ -228,7 +229,10 @@ def scenario_report(
                             retired=scenario is not None)
                  for t in sorted(picked.values(), key=lambda t: t.choice_index)]
         nodes.append(NodeRow(node_id, "", cells))
+    typed = typed_replies(store, scenario_id, trainee=trainee)
     for row in nodes:
+        for c in row.choices:
+            c.typed = typed.get((row.node, c.key), [])
         row.picks = sum(c.count for c in row.choices)
         for c in row.choices:
             c.share = c.count / row.picks if row.picks else 0.0

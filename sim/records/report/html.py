@@ -42,7 +42,7 @@ tbody tr{border-bottom:1px solid #eaeef2}.num{text-align:right;font-variant-nume
 .heat td.cell{min-width:120px;max-width:220px;font-size:12px;border:1px solid #fff}
 .heat td.node{max-width:260px;font-size:12px}.heat .nid{font-family:monospace;font-weight:600}
 .tag{display:inline-block;border-radius:3px;color:#fff;font-size:10px;padding:0 4px;
- margin-right:4px}.cnt{font-weight:600;float:right;margin-left:6px}
+ margin-right:4px}.cnt{font-weight:600;float:right;margin-left:6px}.typed{font-style:italic;font-size:90%;margin-top:2px}
 .retired{font-style:italic;opacity:.8}.wrongbar{display:inline-block;height:8px;
  background:#d1242f;vertical-align:middle;margin-right:4px}
 .group td{font-weight:600;background:#f6f8fa}
@@ -207,7 +207,9 @@ def _scenario(lang: str, s: ScenarioReport) -> str:
                 f'<td class="{cls}" style="background:{bg};color:{fg}" title="{_e(tip)}">'
                 f'<span class="cnt">{c.count}</span>'
                 f'<span class="tag" style="background:{colour}">'
-                f"{_e(tr(lang, c.quality + '_q'))}</span>{_e(_short(c.reply, 90))}</td>")
+                f"{_e(tr(lang, c.quality + '_q'))}</span>{_e(_short(c.reply, 90))}"
+                + "".join(f'<div class="typed" title="{_e(tr(lang, "typed"))}">“'
+                          f"{_e(_short(t, 90))}”</div>" for t in c.typed) + "</td>")
         cells += ["<td></td>"] * (width - len(n.choices))
         wrong = (f'<span class="wrongbar" style="width:{n.wrong_share * 40:.0f}px"></span>'
                  f"{n.wrong_share * 100:.0f}%") if n.picks else \

@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "weakest_step": "The group's weakest step: {step} ({rate:.0f}% mastery)",
         "worst_node": "Where replies go wrong most: {scenario} › {node} "
                       "({wrong} of {picks} replies there poor or harmful)",
+        "typed": "Typed in their own words and taken as this reply",
         "wrong_of": "{wrong} of {picks} poor/harmful",
         "progress": "Progress over time",
         "progress_note": "Score (0–100) of each finished session in the order played; "
@@ -127,6 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "good_q": "良好",
         "poor_q": "差",
         "harmful_q": "有害",
+        "typed": "学员用自己的话输入、被理解为这一句的原话",
     },
 }
 
