@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     handler = args.handler
     if handler is None:
-        from sim.commands.play import open_window_or_terminal
+        from sim.commands.window import open_window_or_terminal
 
         handler = open_window_or_terminal
     try:

@@ -180,7 +180,7 @@ class App:
     def __init__(
         self,
         *,
-        library: Path,
+        library: Path | None,
         lang: str | None = None,
         trainee: str | None = None,
         coach: bool | None = None,
@@ -216,7 +216,7 @@ class App:
         self.ts.set_window(self.surface.get_size())
         self.portraits = PortraitCache()
         self.sounds = Sounds(self.settings.sound)
-        self.library = Library(library, load=False)
+        self.library = Library(Path(library) if library is not None else None, load=False)
         self.store = store
         #: Why the records could not be opened (it names the file); None when they could.
         self.store_error: str | None = None
@@ -225,11 +225,13 @@ class App:
         self._asked_store = False
         self.ready = False
         self._loader: threading.Thread | None = None
+        self._load_started = False
         want_store = store is None and use_records
         if background:
+            # Started once the first frame is drawn (see draw): loading imports the
+            # scenario model, and the GIL would make the first frame wait for it.
             self._loader = threading.Thread(target=self._load, args=(db, want_store),
                                             name="defuse-load", daemon=True)
-            self._loader.start()
         else:
             self._load(db, want_store)
         self.scenes: list[Scene] = []
@@ -257,6 +259,7 @@ class App:
     def wait_ready(self) -> None:
         """Block until background loading has finished."""
         if self._loader is not None:
+            self.start_loading()
             self._loader.join()
 
     # -- language and text ---------------------------------------------------------------
@@ -533,6 +536,13 @@ class App:
             pygame.display.flip()
         self.dirty = False
         self.frames_drawn += 1
+        self.start_loading()
+
+    def start_loading(self) -> None:
+        """Start the background loading (once)."""
+        if self._loader is not None and not self._load_started:
+            self._load_started = True
+            self._loader.start()
 
     def draw_toast(self, surface: pygame.Surface, toast: Toast) -> None:
         """The notice, centred at the top."""
@@ -705,7 +715,7 @@ def display_available() -> bool:
 
 def run(
     *,
-    library: Path,
+    library: Path | None,
     scenario: Path | None = None,
     lang: str | None = "en",
     trainee: str | None = None,
@@ -718,8 +728,8 @@ def run(
 ) -> int:
     """Open the game window: at the menu, or at the case brief of ``scenario``.
 
-    ``library`` is the scenario folder shown in the menu; ``lang`` ``"en"`` or ``"zh"``
-    (None: the language the trainee last chose);
+    ``library`` is the scenario folder shown in the menu (None: the default one);
+    ``lang`` ``"en"`` or ``"zh"`` (None: the language the trainee last chose);
     ``trainee`` presets the name; ``coach`` False plays in exam mode; ``db`` the records
     database (default: ``$DEFUSE_DB`` or the user data directory); ``at``, ``emotion``,
     ``trust`` and ``flags`` (with ``scenario``) start play at once at that node in that
@@ -730,8 +740,8 @@ def run(
     started = time.perf_counter()
     pygame.display.init()
     pygame.font.init()
-    app = App(library=Path(library), lang=lang, trainee=trainee, coach=coach, db=db,
-              background=scenario is None)
+    app = App(library=Path(library) if library is not None else None, lang=lang,
+              trainee=trainee, coach=coach, db=db, background=scenario is None)
     from sim.ui.scenes.menu import MenuScene
 
     app.push(MenuScene(app))

@@ -38,8 +38,11 @@ def library_order(scenario: Any) -> tuple[str, int, str]:
 class Library:
     """Scenarios of a folder, loaded once (``reload`` picks up edits)."""
 
-    def __init__(self, folder: Path, load: bool = True) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None, load: bool = True) -> None:
+        """``folder`` None: the default library, found when loading (finding it imports
+        the scenario package, which the window's first frame does not wait for)."""
+        self.folder: Path = folder if folder is not None else Path()
+        self._default = folder is None
         self.entries: list[Entry] = []
         self.failed: list[Path] = []
         if load:
@@ -49,7 +52,10 @@ class Library:
         """(Re)load every scenario file of the folder; broken files are counted, not shown."""
         # Imported here: the scenario model (pydantic) is the slowest import of the game,
         # and the window can draw its first frame while it loads.
-        from sim.scenario import ScenarioError, find_scenarios, load_scenario
+        from sim.scenario import ScenarioError, default_library, find_scenarios, load_scenario
+
+        if self._default:
+            self.folder, self._default = default_library(), False
 
         entries: list[Entry] = []
         failed: list[Path] = []
