@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.match import CALIBRATION, MODELS, ReplyIndex, load_encoder  # noqa: E402
-from sim.match.evaluate import evaluate, load_samples  # noqa: E402
+from sim.match.evaluate import (  # noqa: E402
+    evaluate,
+    load_samples,
+    load_unrelated,
+    unrelated_confident,
+)
 from sim.scenario import load_scenario  # noqa: E402
 
 
@@ -58,6 +63,8 @@ def main() -> int:
           f"{report.confident_accuracy:.1%} (target >= 85%)   top-1 overall "
           f"{report.top1:.1%}   meant reply among the two offered when unsure "
           f"{report.top2:.1%}")
+    hits, tried = unrelated_confident(load_unrelated(Path(args.set)), indexes, samples)
+    print(f"unrelated texts taken confidently: {hits} of {tried} (text, node) pairs")
     print(f"severe confusions {len(report.severe)} (target 0)")
     for o in report.severe:
         print(f"   {o.sample.scenario}/{o.sample.node}/{o.sample.choice}: {o.sample.text!r}")

@@ -17,7 +17,7 @@ import pytest
 from sim.engine import Session
 from sim.match import Calibration, Candidate, ModelUnavailable, ReplyIndex, is_installed
 from sim.match import load_encoder as load_model
-from sim.match.evaluate import evaluate, load_samples
+from sim.match.evaluate import evaluate, load_samples, load_unrelated, unrelated_confident
 from sim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,6 +205,9 @@ def test_paraphrase_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert not report.severe
     # an unsure match still offers the reply meant among the two it shows
     assert report.top2 >= 0.9
+    # words that mean none of the replies are (nearly) never taken as one
+    hits, tried = unrelated_confident(load_unrelated(PARAPHRASES), indexes, samples)
+    assert tried >= 100 and hits <= 0.05 * tried
 
 
 @needs_model

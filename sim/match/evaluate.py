@@ -99,6 +99,8 @@ def load_samples(path: Path) -> list[Sample]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out = []
     for sc_id, nodes in data.items():
+        if sc_id.startswith("_"):  # not a scenario: e.g. _unrelated
+            continue
         for node_id, choices in (nodes or {}).items():
             for choice_id, langs in (choices or {}).items():
                 for lang, texts in (langs or {}).items():
@@ -136,3 +138,29 @@ def evaluate(samples: Iterable[Sample], indexes: Mapping[str, ReplyIndex]) -> Re
         match = index.match(s.node, list(offered), s.text)
         report.outcomes.append(Outcome(s, match, expected, time.perf_counter() - start))
     return report
+
+
+def load_unrelated(path: Path) -> list[str]:
+    """The set's ``_unrelated`` texts (meaning none of the replies), both languages."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [t for texts in (data.get("_unrelated") or {}).values() for t in texts or ()]
+
+
+def unrelated_confident(texts: Iterable[str], indexes: Mapping[str, ReplyIndex],
+                        samples: Iterable[Sample]) -> tuple[int, int]:
+    """How many (text, node) pairs were matched confidently, of how many tried: every
+    unrelated text at every node the samples cover."""
+    nodes = sorted({(s.scenario, s.node) for s in samples if s.scenario in indexes})
+    texts = list(texts)
+    hits = tried = 0
+    for sc_id, node_id in nodes:
+        index = indexes[sc_id]
+        node = index.scenario.nodes.get(node_id)
+        if node is None:
+            continue
+        vectors = index.encoder.encode(texts)
+        for text, vector in zip(texts, vectors, strict=True):
+            cands = index.scores(node_id, range(len(node.choices)), vector)
+            hits += index.decide(text, cands).confident
+            tried += 1
+    return hits, tried
