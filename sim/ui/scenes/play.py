@@ -115,6 +115,7 @@ class PlayScene(Scene):
         #: A: the case's authority pinned over the portrait column.
         self.show_authority = False
         self._docs: dict[tuple, Doc] = {}
+        self._extent_key: tuple | None = None
         self._rebuild_log()
         self._unsubscribe = session.subscribe(self.on_event)
 
@@ -487,23 +488,41 @@ class PlayScene(Scene):
         self.trust.update(dt)
         if self.jolt_t < JOLT_TIME:
             self.jolt_t = min(JOLT_TIME, self.jolt_t + dt)
+        # A blink is two frames (eyes shut, eyes open), not an animation: the idle loop
+        # wakes for it (next_wake) and draws only when the eyes change.
         if self.blink_left > 0:
             self.blink_left = max(0.0, self.blink_left - dt)
+            if self.blink_left == 0:
+                self.app.dirty = True
         else:
             self.blink_in -= dt
             if self.blink_in <= 0:
                 self.blinks += 1
                 self.blink_left = BLINK_TIME
                 self.blink_in = BLINK_EVERY[self.blinks % len(BLINK_EVERY)]
-        lay = self.layout()
-        self.choice_scroll.set_extent(lay["choices_h"], lay["replies"].height)
-        doc = self.doc(lay["log"].width - 16)
-        self.scroll.set_extent(doc.height(self.app.ts, lay["log"].width - 16),
-                               lay["log"].height - 16)
+                self.app.dirty = True
+        self.update_extents()
         if self.follow:
             self.scroll.to_end(instant=self.is_typing)
         self.scroll.update(dt)
         self.choice_scroll.update(dt)
+
+    def update_extents(self) -> None:
+        """Scroll extents of the conversation and the replies; they change only with what
+        is shown, so an idle frame (a blink) skips the layout."""
+        ts = self.app.ts
+        key = (self.app.size, ts.px("body"), self.app.lang, len(self.log), int(self.typed),
+               self.typing is not None, self.ended, self.session.is_over, id(self.session),
+               self.session.turn,
+               getattr(self, "_words_state", None),
+               len(self.words.pending) if getattr(self, "words", None) is not None else -1,)
+        if key == self._extent_key:
+            return
+        self._extent_key = key
+        lay = self.layout()
+        self.choice_scroll.set_extent(lay["choices_h"], lay["replies"].height)
+        doc = self.doc(lay["log"].width - 16)
+        self.scroll.set_extent(doc.height(ts, lay["log"].width - 16), lay["log"].height - 16)
 
     @property
     def animating(self) -> bool:
@@ -512,13 +531,12 @@ class PlayScene(Scene):
             or self.emotion.animating
             or self.trust.animating
             or self.jolt_t < JOLT_TIME
-            or self.blink_left > 0
             or self.scroll.animating
             or self.choice_scroll.animating
         )
 
     def next_wake(self) -> float | None:
-        return max(0.01, self.blink_in)
+        return max(0.01, self.blink_left if self.blink_left > 0 else self.blink_in)
 
     # -- drawing -----------------------------------------------------------------------------
 
