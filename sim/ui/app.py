@@ -42,7 +42,7 @@ MAX_DT = 0.05  # a long sleep must not make animations jump
 #: The longest sleep of an idle frame: timers such as the portrait's blink count real
 #: time in steps no longer than MAX_DT, so an idle loop wakes at least this often.
 IDLE_WAKE_MS = 50
-IDLE_SLICE = 0.025  # seconds between looks at the event queue while idle
+IDLE_SLICE = 0.05  # seconds between looks at the event queue while idle (one a wake-up)
 
 
 class Clock(Protocol):
