@@ -44,6 +44,7 @@ class Kind(Enum):
     END = auto()
     TAB = auto()
     TEXT = auto()  # typed text (value: str), only while a text field has focus
+    EDITING = auto()  # IME composition in progress (value: (text, cursor)), ditto
     BACKSPACE = auto()
     RESIZE = auto()  # value: (w, h)
     EXPOSE = auto()  # the window needs a redraw
@@ -108,6 +109,9 @@ def translate(event: pygame.event.Event, text_mode: bool = False) -> list[Intent
         return [Intent(Kind.SCROLL, value=-3 * event.y, pos=pos)]
     if et == pygame.TEXTINPUT:
         return [Intent(Kind.TEXT, value=event.text)] if text_mode else []
+    if et == pygame.TEXTEDITING:  # e.g. pinyin being composed into characters
+        return ([Intent(Kind.EDITING, value=(event.text, getattr(event, "start", 0)))]
+                if text_mode else [])
     if et != pygame.KEYDOWN:
         return []
 

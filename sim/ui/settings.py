@@ -34,6 +34,9 @@ class Settings:
     typing: str = "normal"
     #: No typewriter, no easing or shaking: everything appears in its final place.
     reduce_motion: bool = False
+    #: Answer by typing in your own words (matched to the authored replies) instead of
+    #: picking a reply.
+    own_words: bool = False
 
     @classmethod
     def load(cls, path: Path | None) -> Settings:

@@ -128,6 +128,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Space or click: show the whole line  ·  1-{n}: reply now  ·  A: your authority",
         "zh": "空格或点击：显示全文  ·  1-{n}：立即回复  ·  A：你的权限",
     },
+    "play_keys_words": {
+        "en": "Type your reply in your own words, Enter: say it  ·  Esc: leave",
+        "zh": "用自己的话输入回复，Enter：说出  ·  Esc：离开",
+    },
+    "answer": {"en": "Answer", "zh": "回答方式"},
+    "answer_pick": {"en": "Pick", "zh": "选择"},
+    "answer_words": {"en": "Own words", "zh": "自己说"},
     "play_keys": {
         "en": "1-{n} or click: reply  ·  A: your authority  ·  Esc: leave",
         "zh": "按 1-{n} 或点击：回复  ·  A：你的权限  ·  Esc：离开",

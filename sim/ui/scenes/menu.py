@@ -125,7 +125,8 @@ class MenuScene(Scene):
         """Compute (memoised) rects for the current size, type size and language."""
         app = self.app
         ts = app.ts
-        key = (app.size, ts.px("body"), app.lang, app.settings.coach, app.sounds.enabled,
+        key = (app.size, ts.px("body"), app.lang, app.settings.coach, app.settings.own_words,
+               app.sounds.enabled,
                bool(self.plan), len(app.library.entries), self.editing, app.ready)
         if key == self._layout_key and self._layout is not None:
             return self._layout
@@ -231,6 +232,9 @@ class MenuScene(Scene):
                            (app.t("mode_exam"), "mode:exam", not app.settings.coach)])
         if compact == 0:
             y += ts.text_height(app.t("mode_coach_hint"), "tiny", inner_w) + 4
+        # typed replies: offered as a mode; where the model is missing, choosing it says why
+        segmented("answer", [(app.t("answer_pick"), "answer:pick", not app.settings.own_words),
+                             (app.t("answer_words"), "answer:words", app.settings.own_words)])
         segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
                             (app.t("off"), "sound:off", not app.sounds.enabled)])
         return name_box, buttons, labels, y + 8
@@ -309,6 +313,8 @@ class MenuScene(Scene):
         elif k is Kind.HOTKEY:
             if intent.value == "c":
                 self.set_mode(not self.app.settings.coach)
+            elif intent.value == "w":
+                self.set_own_words(not self.app.settings.own_words)
             elif intent.value == "h":
                 self.open_history()
             elif intent.value == "r" and self.plan is not None:
@@ -345,6 +351,8 @@ class MenuScene(Scene):
                 self.app.set_window_title()
         elif action.startswith("mode:"):
             self.set_mode(action.endswith("coach"))
+        elif action.startswith("answer:"):
+            self.set_own_words(action.endswith("words"))
         elif action.startswith("sound:"):
             on = action.endswith("on")
             self.app.sounds.enabled = self.app.settings.sound = on
@@ -357,6 +365,18 @@ class MenuScene(Scene):
             self.resume()
         elif action == "discard":
             self.discard()
+
+    def set_own_words(self, on: bool) -> None:
+        """Answer by picking a reply, or by typing it in your own words (where the
+        language model is installed; otherwise a notice says what is missing)."""
+        from sim.ui.words import model_note
+
+        note = model_note(self.app.lang) if on else None
+        if note is not None:
+            self.app.notify(note)
+            on = False
+        self.app.settings.own_words = on
+        self.app.save_settings()
 
     def set_mode(self, coach: bool) -> None:
         """Coach or exam mode."""

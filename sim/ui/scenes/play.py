@@ -22,7 +22,7 @@ from typing import Any
 import pygame
 
 from sim.engine import ChoiceMade, FactLearned, MetersChanged, NodeEntered, SessionEnded
-from sim.scenario import STEPS
+from sim.scenario import STEPS, text_of
 from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Doc, Para
 from sim.ui.intents import Intent, Kind
@@ -43,6 +43,7 @@ from sim.ui.widgets import (
     meter_height,
     panel,
 )
+from sim.ui.words import WordsInput, model_note
 
 TYPE_CPS = {"en": 60.0, "zh": 26.0}  # characters per second of the typewriter
 JOLT_TIME = 0.45
@@ -114,6 +115,13 @@ class PlayScene(Scene):
         self.ended = False
         #: A: the case's authority pinned over the portrait column.
         self.show_authority = False
+        #: the own-words mode: a text box instead of the reply buttons (None: off). The
+        #: model loads on a worker thread: the first frame does not wait for it.
+        self.words: WordsInput | None = None
+        self._words_state = ""
+        if app.settings.own_words and model_note(app.lang) is None:
+            self.words = WordsInput(self.scenario)
+            pygame.key.start_text_input()
         self._docs: dict[tuple, Doc] = {}
         self._extent_key: tuple | None = None
         self._rebuild_log()
@@ -149,7 +157,16 @@ class PlayScene(Scene):
     def _add_reply(self, turn: Any) -> None:
         node = self.scenario.nodes[turn.node]
         choice = node.choices[turn.index]
-        self.log.append(Entry_("trainee", choice.reply, extra=turn.number))
+        if getattr(turn, "typed", None):
+            # the trainee's own words, and the authored reply they were taken as
+            from sim.match.strings import tr as mtr
+
+            self.log.append(Entry_("trainee", turn.typed, extra=turn.number))
+            self.log.append(Entry_("note", {
+                lang: f"{mtr('taken_as', lang)}: “{text_of(choice.reply, lang)}”"
+                for lang in ("en", "zh")}))
+        else:
+            self.log.append(Entry_("trainee", choice.reply, extra=turn.number))
         if self.app.settings.coach:
             tags = [(f"step_{choice.step}" if choice.step else "step_none", "step"),
                     (f"q_{choice.quality}", f"q:{choice.quality}")]
@@ -205,6 +222,34 @@ class PlayScene(Scene):
                 self._unsubscribe()
             self._unsubscribe = None
 
+    # -- own words ---------------------------------------------------------------------------
+
+    @property
+    def wants_text(self) -> bool:  # type: ignore[override]
+        """Keys type into the own-words box while it can take a reply."""
+        return (self.words is not None and self.words.state == "ready"
+                and not self.session.is_over)
+
+    def submit_words(self) -> None:
+        """Enter in the own-words box: a confident match is given; an unsure one makes
+        the customer ask what was meant and offers the two closest replies."""
+        from sim.match import Match
+        from sim.match.strings import STRINGS
+
+        words = self.words
+        if words is None or words.state != "ready" or self.session.is_over:
+            return
+        result = words.submit(self.session)
+        if isinstance(result, Match):
+            if self.typing is not None:  # the customer's line goes into the log first
+                self.log.append(Entry_("customer", self.typing))
+                self.typing = None
+            self.log.append(Entry_("trainee", result.text, extra=self.session.turn + 1))
+            self.log.append(Entry_("customer", dict(STRINGS["unsure"])))
+            self.follow = True
+            self.choice_scroll.to(0, instant=True)
+        self.app.dirty = True
+
     # -- typing ------------------------------------------------------------------------------
 
     def type_factor(self) -> float:
@@ -253,7 +298,18 @@ class PlayScene(Scene):
         choices_h = 0
         replies_w = right.width
         text_w = replies_w - self.badge_w() - 40
-        if not self.session.is_over and not self.is_typing:
+        words_h = 0
+        if not self.session.is_over and not self.is_typing and self.words is not None:
+            # own words: the box, and above it the two closest replies after an unsure match
+            node = self.session.node
+            for number, index in enumerate(self.words.pending, start=1):
+                text = self.tx(node.choices[index].reply)
+                bh = ts.text_height(text, "body", text_w) + 18
+                buttons.append(Button(pygame.Rect(right.x, 0, replies_w, bh), text,
+                                      f"choose:{number}", str(number)))
+            words_h = 3 * ts.line_height("body") + 16
+            choices_h = sum(b.rect.height + 8 for b in buttons) + words_h
+        elif not self.session.is_over and not self.is_typing:
             # numbered in the order shown: shuffled per session (see Session.shown)
             for number, o in enumerate(self.session.shown(), start=1):
                 bh = ts.text_height(self.tx(o.choice.reply), "body", text_w) + 18
@@ -284,8 +340,13 @@ class PlayScene(Scene):
             for b in buttons:
                 b.rect.y = y
                 y += b.rect.height + 8
+        words_box = None
+        if words_h:
+            words_box = pygame.Rect(replies.x, replies.bottom - words_h, replies.width,
+                                    words_h)
         return {"header": header, "left": left, "log": log_view, "replies": replies,
-                "buttons": buttons, "footer": footer, "choices_h": choices_h}
+                "buttons": buttons, "footer": footer, "choices_h": choices_h,
+                "words_box": words_box}
 
     @staticmethod
     def ending_text_width(area_w: int, button_w: int) -> int:
@@ -363,6 +424,20 @@ class PlayScene(Scene):
         if k is Kind.HOTKEY and intent.value == "a":
             self.show_authority = not self.show_authority
             return
+        if self.wants_text:
+            if k is Kind.TEXT:
+                self.words.insert(str(intent.value))  # type: ignore[union-attr]
+                return
+            if k is Kind.EDITING:
+                text, cursor = intent.value  # type: ignore[misc]
+                self.words.compose(str(text), int(cursor))  # type: ignore[union-attr]
+                return
+            if k is Kind.BACKSPACE:
+                self.words.backspace()  # type: ignore[union-attr]
+                return
+            if k is Kind.CONFIRM and not self.is_typing:
+                self.submit_words()
+                return
         if self.is_typing and k is Kind.CHOOSE and not self.session.is_over:
             # A number answers at once: the line completes and the reply is given.
             self.skip()
@@ -451,6 +526,9 @@ class PlayScene(Scene):
 
     def choose(self, number: int) -> None:
         """Give the reply numbered ``number`` (1-based in the order shown)."""
+        if self.words is not None and self.words.state == "ready":
+            self.words.pick(self.session, number - 1)  # one of the two closest offered
+            return
         offered = self.session.shown()
         if not 1 <= number <= len(offered):
             return
@@ -501,6 +579,15 @@ class PlayScene(Scene):
                 self.blink_left = BLINK_TIME
                 self.blink_in = BLINK_EVERY[self.blinks % len(BLINK_EVERY)]
                 self.app.dirty = True
+        if self.words is not None and self.words.state != self._words_state:
+            self._words_state = self.words.state
+            self.app.dirty = True
+            if self._words_state == "failed":  # say why, and offer the replies as usual
+                from sim.match.strings import tr as mtr
+
+                self.app.notify(mtr("unavailable", self.app.lang,
+                                    reason=self.words.loader.error or ""))
+                self.words = None
         self.update_extents()
         if self.follow:
             self.scroll.to_end(instant=self.is_typing)
@@ -536,6 +623,8 @@ class PlayScene(Scene):
         )
 
     def next_wake(self) -> float | None:
+        if self.words is not None and self.words.state == "loading":
+            return 0.1  # look again soon: the box changes when the model is ready
         return max(0.01, self.blink_left if self.blink_left > 0 else self.blink_in)
 
     # -- drawing -----------------------------------------------------------------------------
@@ -578,7 +667,13 @@ class PlayScene(Scene):
             self.draw_ending(surface, lay["replies"], lay["buttons"])
         else:
             self.draw_replies(surface, lay["replies"], lay["buttons"])
-        if self.is_typing:
+            if lay["words_box"] is not None and self.words is not None:
+                caret = self.words.draw(surface, ts, lay["words_box"], app.lang, True)
+                if pygame.display.get_init():  # the IME's candidates appear by the caret
+                    pygame.key.set_text_input_rect(caret)
+        if self.words is not None and not self.session.is_over and not self.is_typing:
+            hint = self.t("play_keys_words")
+        elif self.is_typing:
             hint = self.t("play_keys_typing", n=len(self.session.shown()))
         elif self.session.is_over:
             hint = self.t("play_keys_end")
