@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 
 from sim.engine.playgraph import build
 from sim.scenario import check_bytes
@@ -40,7 +41,7 @@ def _warnings(ending: str) -> list[str]:
     text = BASE.replace("ENDING", ending)
     sc, problems = check_bytes(text.encode(), "m.yaml")
     assert sc is not None, problems
-    return [str(p) for p in exploration_warnings(sc, text.splitlines(), budget=5)
+    return [str(p) for p in exploration_warnings(sc, text.splitlines())
             if p.code == "ending-meters"]
 
 
@@ -59,15 +60,29 @@ def test_thresholds_are_inclusive_and_quiet_otherwise() -> None:
     calm = BASE.replace("emotion: -30, trust: 30", "emotion: -19, trust: 19").replace(
         "emotion: 30, trust: -30", "emotion: 0").replace("ENDING", "gone")
     sc, _ = check_bytes(calm.encode(), "m.yaml")
-    found, complete = ending_meter_warnings(sc, [], build(sc), float("inf"))
+    found, complete, _ = ending_meter_warnings(sc, [], build(sc))
     assert complete and found == []  # emotion 31, trust 69: not calm enough to contradict
 
 
 def test_an_exhausted_budget_reports_what_it_found() -> None:
     text = generate(600, width=10, seed=1)
     sc, _ = check_bytes(text.encode(), "big.yaml")
-    found = exploration_warnings(sc, text.splitlines(), budget=0.01)
+    found = exploration_warnings(sc, text.splitlines(), budget=1_000)
     codes = [p.code for p in found]
     assert codes.count("checks-incomplete") == 1
     (note,) = [p for p in found if p.code == "checks-incomplete"]
     assert "analyze" in note.hint and note.line > 1
+
+
+def test_the_budget_counts_work_not_time(monkeypatch) -> None:
+    """A clock that says every budget ran out long ago changes nothing: the warnings
+    depend on the scenario alone, never on the machine's speed or load."""
+    text = generate(600, width=10, seed=1)
+    sc, _ = check_bytes(text.encode(), "big.yaml")
+    lines = text.splitlines()
+    full = [str(p) for p in exploration_warnings(sc, lines)]
+    small = [str(p) for p in exploration_warnings(sc, lines, budget=1_000)]
+    assert sum("checks-incomplete" in w for w in small) == 1
+    monkeypatch.setattr(time, "process_time", lambda: 1e12)
+    assert [str(p) for p in exploration_warnings(sc, lines)] == full
+    assert [str(p) for p in exploration_warnings(sc, lines, budget=1_000)] == small

@@ -298,12 +298,17 @@ class _Search:
     Tallies are numbered as they appear, so the hot loop compares and caches small ints.
     """
 
-    def __init__(self, graph: PlayGraph, maximise: bool, deadline: float, max_labels: int):
+    def __init__(self, graph: PlayGraph, maximise: bool, deadline: float, max_labels: int,
+                 max_work: float = float("inf")):
         self.g = graph
         self.sc = graph.scenario
         self.maximise = maximise
         self.deadline = deadline
         self.max_labels = max_labels
+        #: work units (situations expanded, situations compared) before the search stops:
+        #: a budget that does not depend on the machine's speed
+        self.max_work = max_work
+        self.work = 0
         #: per label: play state, tally number, emotion, trust, parent label, choice
         self.key: list[int] = []
         self.tid: list[int] = []
@@ -364,6 +369,7 @@ class _Search:
         if here is None:
             self.alive[group_key] = [lid]
         else:
+            self.work += len(here)
             maximise = self.maximise
             em, tr, tids = self.emotion, self.trust, self.tid
             dom = self._dom
@@ -456,7 +462,8 @@ class _Search:
                 if self.dead[lid]:
                     continue
                 tick += 1
-                if not tick & 1023 and time.process_time() > self.deadline:
+                if not tick & 1023 and (self.work + tick > self.max_work
+                                        or time.process_time() > self.deadline):
                     raise _OutOfBudget
                 key = self.key[lid]
                 tid = self.tid[lid]
@@ -514,6 +521,7 @@ class _Search:
                         succ.append((choice, -1 - new, None, False))
         except _OutOfBudget:
             self.complete = False
+        self.work += tick
         # score the plays kept at each ending
         for (ei, tid), front in ends.items():
             ending = g.ending_ids[ei]
@@ -791,16 +799,17 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
             sorted(harmful.values(), key=lambda h: order[h.node]))
 
 
-def bands_and_harm(graph: PlayGraph, deadline: float) -> tuple[Any, bool]:
+def bands_and_harm(graph: PlayGraph, max_work: float) -> tuple[Any, bool, int]:
     """The audit's findings that need the best-score search, for ``validate``: the
     highest score reached in each outcome (real plays, replayed through the coach) and,
-    when the search finished before ``deadline`` on a complete graph, the decision
-    points where a harmful reply pays. Returns an :class:`~sim.tools.audit.Audit` with
-    those parts and whether the search finished."""
+    when the search finished within ``max_work`` work units (see :class:`_Search`) on a
+    complete graph, the decision points where a harmful reply pays. Returns an
+    :class:`~sim.tools.audit.Audit` with those parts, whether the search finished and
+    the work it took."""
     from sim.tools.audit import Audit
 
     sc = graph.scenario
-    high = _Search(graph, True, deadline, MAX_LABELS)
+    high = _Search(graph, True, float("inf"), MAX_LABELS, max_work)
     high.run()
     done = high.complete and graph.complete
     best: dict[str, tuple[float, str, tuple[float, int, int]]] = {}
@@ -813,7 +822,7 @@ def bands_and_harm(graph: PlayGraph, deadline: float) -> tuple[Any, bool]:
         play = replay(sc, high.moves(label, choice))
         outcome_high[outcome] = (play.score, ending, play.plan)
     harmful = None
-    if done and time.process_time() < deadline:
+    if done:
         _, harmful = _worth(high, set())
     return Audit(sc, [], [], outcome_high=outcome_high, exact=done,
-                 harmful_pays=harmful), done
+                 harmful_pays=harmful), done, high.work

@@ -7,16 +7,17 @@
 * ``band-breach``, ``harmful-pays``: the assessment audit's findings that need the
   score search (:mod:`sim.tools.audit`).
 
-The last three explore play states within :data:`VALIDATE_BUDGET` seconds per file;
-what they find in that time is reported, and ``checks-incomplete`` says when the time
-ran out (``analyze`` answers the same questions with a larger budget).
+The last three explore play states within :data:`VALIDATE_WORK` work units per file
+(play states made, situations expanded or compared: a count, so that a warning never
+depends on the machine's speed or load); what they find within it is reported, and
+``checks-incomplete`` says when it ran out (``analyze`` answers the same questions with
+a larger budget).
 * The assessment audit (:mod:`sim.tools.audit`): ``length-tell`` and ``blind-pass``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +33,12 @@ log = logging.getLogger(__name__)
 
 #: play states explored for ``skips-step`` when called on its own
 SKIP_CHECK_STATES = 5_000
-#: CPU seconds validate spends on the checks that explore play states, per file
-VALIDATE_BUDGET = 0.5
+#: work units validate spends on the checks that explore play states, per file: play
+#: states made, meter situations expanded, score situations expanded or compared. A
+#: count, not a time, so validate says the same on any machine. The shipped scenarios
+#: need up to about 0.7 million (revenue-share-demand); this leaves room for growth
+#: and keeps any file within seconds and well under 1 GB.
+VALIDATE_WORK = 2_000_000
 #: play states validate explores at most, per file (bounds its memory)
 VALIDATE_STATES = 300_000
 
@@ -143,15 +148,16 @@ def skip_step_warnings(scenario: Scenario, lines: list[str],
     return out
 
 
-def _meter_fronts(graph: PlayGraph, calm: bool, deadline: float
-                  ) -> tuple[dict[str, list[tuple[int, int, list[tuple[str, int]]]]], bool]:
+def _meter_fronts(graph: PlayGraph, calm: bool, max_work: float
+                  ) -> tuple[dict[str, list[tuple[int, int, list[tuple[str, int]]]]], bool,
+                             int]:
     """For each ending, the meters (emotion, trust) it can be reached with that no other
     arrival beats towards ``calm`` (lower emotion and higher trust) or, if not ``calm``,
     towards anger (higher emotion, lower trust) — each with a play that gets there.
 
     Clamping keeps order, so the extreme arrivals come from extreme states: per play
-    state only the front of such meter pairs is kept. Returns the fronts and whether the
-    search finished before ``deadline``.
+    state only the front of such meter pairs is kept. Returns the fronts, whether the
+    search finished within ``max_work`` situations expanded, and how many it expanded.
     """
     sc = graph.scenario
     sign = 1 if calm else -1
@@ -176,9 +182,9 @@ def _meter_fronts(graph: PlayGraph, calm: bool, deadline: float
         return out[::-1]
 
     while queue:
+        if tick >= max_work:
+            return arrivals, False, tick
         tick += 1
-        if not tick & 1023 and time.process_time() > deadline:
-            return arrivals, False
         sid, point = queue.popleft()
         if point not in fronts.get(sid, ()):
             continue  # beaten since it was queued
@@ -201,7 +207,7 @@ def _meter_fronts(graph: PlayGraph, calm: bool, deadline: float
             front.append(nxt)
             parent[(target, *nxt)] = (sid, point[0], point[1], choice)
             queue.append((target, nxt))
-    return arrivals, True
+    return arrivals, True, tick
 
 
 #: meters at an ending that contradict its outcome (documented in docs/authoring.md)
@@ -210,16 +216,18 @@ RESOLVED_ANGRY = (70, 30)  # a resolved ending reached at emotion ≥ 70 or trus
 
 
 def ending_meter_warnings(scenario: Scenario, lines: list[str], graph: PlayGraph,
-                          deadline: float) -> tuple[list[Problem], bool]:
+                          max_work: float = float("inf")) -> tuple[list[Problem], bool, int]:
     """``ending-meters``: an ending reachable with meters that contradict its outcome — a
     customer who is calm and trusting yet lost, or still angry or distrustful yet
-    resolved. Returns the warnings and whether every arrival was checked."""
+    resolved. Returns the warnings, whether every arrival was checked within
+    ``max_work`` work units, and the work spent."""
     path = scenario.source_path or scenario.id
     out: list[Problem] = []
     outcomes = {e: end.outcome for e, end in scenario.endings.items()}
     complete = True
+    used = 0
     if "lost" in outcomes.values():
-        calm, done = _meter_fronts(graph, True, deadline)
+        calm, done, used = _meter_fronts(graph, True, max_work)
         complete &= done
         for ending, points in calm.items():
             hits = [p for p in points if outcomes[ending] == "lost"
@@ -235,7 +243,8 @@ def ending_meter_warnings(scenario: Scenario, lines: list[str], graph: PlayGraph
                     f"{LOST_CALM[1]}: route such plays to a better ending, or change the "
                     "replies' effects", ending))
     if "resolved" in outcomes.values():
-        angry, done = _meter_fronts(graph, False, deadline)
+        angry, done, work = _meter_fronts(graph, False, max_work - used)
+        used += work
         complete &= done
         for ending, points in angry.items():
             hits = [p for p in points if outcomes[ending] == "resolved"
@@ -251,13 +260,14 @@ def ending_meter_warnings(scenario: Scenario, lines: list[str], graph: PlayGraph
                     f"a resolved customer is below emotion {RESOLVED_ANGRY[0]} and above "
                     f"trust {RESOLVED_ANGRY[1]}: add a 'branch' on the meters before this "
                     "ending", ending))
-    return out, complete
+    return out, complete, used
 
 
 def exploration_warnings(scenario: Scenario, lines: list[str],
-                         budget: float = VALIDATE_BUDGET) -> list[Problem]:
-    """The warnings that need the play states explored, within ``budget`` CPU seconds:
-    ``skips-step``, ``ending-meters``, ``band-breach`` and ``harmful-pays``.
+                         budget: int = VALIDATE_WORK) -> list[Problem]:
+    """The warnings that need the play states explored, within ``budget`` work units
+    (:data:`VALIDATE_WORK`): ``skips-step``, ``ending-meters``, ``band-breach`` and
+    ``harmful-pays``.
 
     What is found before the budget runs out is real and reported; when it runs out, a
     ``checks-incomplete`` warning says so (``analyze`` has a larger budget).
@@ -268,17 +278,17 @@ def exploration_warnings(scenario: Scenario, lines: list[str],
         return _exploration_warnings(scenario, lines, budget)
 
 
-def _exploration_warnings(scenario: Scenario, lines: list[str], budget: float) -> list[Problem]:
+def _exploration_warnings(scenario: Scenario, lines: list[str], budget: int) -> list[Problem]:
     from sim.engine.playgraph import build
     from sim.tools.analyze import bands_and_harm
 
-    began = time.process_time()
-    deadline = began + budget
-    graph = build(scenario, max_states=VALIDATE_STATES, deadline=began + budget * 2 / 3)
+    # one pool of work for the three checks: the graph may take a third of it
+    graph = build(scenario, max_states=max(1, min(VALIDATE_STATES, budget // 3)))
+    left = budget - len(graph.states)
     out = skip_step_warnings(scenario, lines, graph)
-    meters, meters_done = ending_meter_warnings(scenario, lines, graph, deadline)
+    meters, meters_done, used = ending_meter_warnings(scenario, lines, graph, left)
     out += meters
-    result, scores_done = bands_and_harm(graph, deadline)
+    result, scores_done, _ = bands_and_harm(graph, max(0, left - used))
     out += audit_analysis_warnings(scenario, lines, result)
     if not (graph.complete and meters_done and scores_done):
         done = []
@@ -294,7 +304,7 @@ def _exploration_warnings(scenario: Scenario, lines: list[str], budget: float) -
         path = scenario.source_path or scenario.id
         line, col = _located(scenario, lines, "nodes")
         out.append(Problem(path, line, col, "warning", "checks-incomplete",
-                           f"validate's {budget:g} s budget for exploring plays ran out "
+                           f"validate's budget for exploring plays ({budget:,} work units) ran out "
                            f"({len(graph.states)} play states): {listed} are "
                            f"reported for the plays explored{full}",
                            f"run 'python main.py analyze {scenario.id}' for the full check"))
