@@ -285,7 +285,7 @@ def test_a_server_stopped_mid_session_loses_nothing(url: str, server: LocalPostg
         server.start()
     _play_to_the_end(session)
     deadline = time.monotonic() + 30
-    while store.offline and time.monotonic() < deadline:
+    while notices != ["offline", "online"] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not store.offline and notices == ["offline", "online"]
     assert store.outbox.count() == 0

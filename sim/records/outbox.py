@@ -176,6 +176,7 @@ class CohortStore:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.server: Any = None
+        self._offline = True
         self.found_version: int | None = None
         try:
             self.server = PgStore(url, create=create)
@@ -187,20 +188,23 @@ class CohortStore:
             log.warning("records server away, saving on this computer: %s", exc)
             self._watch()
             return
+        self._offline = False
         self.flush()  # what an earlier run left in the outbox goes first
 
     # -- state ---------------------------------------------------------------------------
 
     @property
     def offline(self) -> bool:
-        """True while writes wait in the outbox."""
-        return self.server is None
+        """True from the moment the server is lost until it is back and everything
+        queued meanwhile is on it."""
+        return self._offline
 
     def _went_offline(self, exc: StoreError) -> None:
         log.warning("records server lost, saving on this computer: %s", exc)
         if self.server is not None:
             self.server.close()
         self.server = None
+        self._offline = True
         self._watch()
         if self.on_offline is not None:
             self.on_offline()
@@ -227,6 +231,7 @@ class CohortStore:
                 self.server = server
                 if self.flush():
                     log.info("records server back; the outbox is empty")
+                    self._offline = False
                     if self.on_online is not None:
                         self.on_online()
                     return
