@@ -663,6 +663,11 @@ def _new_seed() -> int:
 
 def open_window(title: str) -> pygame.Surface:
     """Open the resizable game window at the default size."""
+    if not any(Path("/dev/dri").glob("renderD*")) and sys.platform.startswith("linux"):
+        # No GPU: SDL's accelerated window surface would run OpenGL in software (Mesa's
+        # llvmpipe, about 95 MB more memory, for nothing a 2D game needs). Machines with
+        # a GPU keep SDL's default; the variable set by hand wins either way.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.display.init()
     pygame.font.init()
     pygame.display.set_caption(title)

@@ -46,6 +46,10 @@ class Typesetter:
         self._widths: dict[tuple[int, bool, str], int] = {}
         self._wraps: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self.max_surfaces = 1500
+        #: The rendered-line cache is also bounded in bytes: long lines at large sizes
+        #: are big, and a count alone let the cache grow past 100 MB.
+        self.max_bytes = 16 * 2**20
+        self._bytes = 0
         #: When a list, every text drawn outside its box is reported here (tests).
         self.audit: list[str] | None = None
 
@@ -118,8 +122,11 @@ class Typesetter:
         if surf is None:
             surf = self.font(role, bold).render(text, True, color)
             self._surfaces[key] = surf
-            if len(self._surfaces) > self.max_surfaces:
-                self._surfaces.popitem(last=False)
+            self._bytes += _size_of(surf)
+            while len(self._surfaces) > 1 and (len(self._surfaces) > self.max_surfaces
+                                               or self._bytes > self.max_bytes):
+                _, old = self._surfaces.popitem(last=False)
+                self._bytes -= _size_of(old)
         else:
             self._surfaces.move_to_end(key)
         return surf
@@ -203,6 +210,11 @@ class Typesetter:
             y += lh
         surface.set_clip(old_clip)
         return len(lines) * lh
+
+
+def _size_of(surf: pygame.Surface) -> int:
+    """Bytes of a surface's pixels."""
+    return surf.get_pitch() * surf.get_height()
 
 
 def covers(text: str, font_path: Path = FONT_PATH) -> str:
