@@ -147,9 +147,10 @@ class Confirm:
         bw = min(w - 40, max(420, int(w * 0.42)))
         inner = bw - 48
         th = ts.text_height(self.title, "h2", inner, True)
-        bh_text = ts.text_height(self.body, "body", inner)
+        # no body (e.g. "Quit Defuse?"): no empty line and gap under the title
+        bh_text = ts.text_height(self.body, "body", inner) + 12 if self.body.strip() else 0
         btn_h = ts.line_height("body") + 16
-        bh = 24 + th + 12 + bh_text + 24 + btn_h + 24
+        bh = 24 + th + bh_text + 24 + btn_h + 24
         box = pygame.Rect(0, 0, bw, min(h - 40, bh))
         box.center = (w // 2, h // 2)
         yes_w = max(120, button_width(ts, self.yes, "Enter"))
@@ -168,8 +169,10 @@ class Confirm:
         panel(surface, box, radius=14)
         inner = pygame.Rect(box.x + 24, box.y + 24, box.width - 48, box.height - 48)
         th = app.ts.draw_wrapped(surface, self.title, inner, "h2", theme.INK, True)
-        body = pygame.Rect(inner.x, inner.y + th + 12, inner.width, yes.rect.y - inner.y - th - 12)
-        app.ts.draw_wrapped(surface, self.body, body, "body", theme.INK_SOFT)
+        if self.body.strip():
+            body = pygame.Rect(inner.x, inner.y + th + 12, inner.width,
+                               yes.rect.y - inner.y - th - 12)
+            app.ts.draw_wrapped(surface, self.body, body, "body", theme.INK_SOFT)
         draw_button(surface, app.ts, yes, yes.hit(hover))
         draw_button(surface, app.ts, no, no.hit(hover))
 
@@ -545,18 +548,19 @@ class App:
             self._loader.start()
 
     def draw_toast(self, surface: pygame.Surface, toast: Toast) -> None:
-        """The notice, centred at the top."""
+        """The notice, over the footer's key hints: never over a heading, a reply or a
+        button (every scene keeps the band under its footer line for the hints)."""
         ts = self.ts
-        w = self.size[0]
-        text = ts.fit(toast.text, "body", w - 80)
-        tw = ts.measure(text, "body")
-        box = pygame.Rect(0, 0, tw + 40, ts.line_height("body") + 16)
-        box.midtop = (w // 2, 12)  # at the top: replies and buttons sit at the bottom
+        w, h = self.size
+        text = ts.fit(toast.text, "small", w - 80)
+        tw = ts.measure(text, "small")
+        box = pygame.Rect(0, 0, tw + 40, ts.line_height("small") + 6)
+        box.midbottom = (w // 2, h - 3)
         alpha = int(255 * min(1.0, toast.left / 0.4))
         layer = pygame.Surface(box.size, pygame.SRCALPHA)
         pygame.draw.rect(layer, (*theme.INK, min(225, alpha)), layer.get_rect(),
                          border_radius=box.h // 2)
-        label = ts.render(text, "body", (255, 255, 255))
+        label = ts.render(text, "small", (255, 255, 255))
         label.set_alpha(alpha)
         layer.blit(label, label.get_rect(center=(box.w // 2, box.h // 2)))
         surface.blit(layer, box)
@@ -569,7 +573,10 @@ class App:
         lh = ts.line_height("tiny")
         y = h - lh - 10
         pygame.draw.line(surface, theme.LINE, (0, y - 6), (w, y - 6))
-        glob = self.t("hints_global")
+        # While a text field has the keyboard, letters type: show only the keys that
+        # still work (L and M would type "l" and "m").
+        typing = bool(self.scenes) and self.scene.wants_text and self.confirm is None
+        glob = self.t("hints_global_text" if typing else "hints_global")
         gw = ts.measure(glob, "tiny")
         left_w = w - 40
         if ts.measure(hint, "tiny") + gw + 60 <= w:

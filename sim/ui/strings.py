@@ -80,6 +80,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} file(s) could not be loaded; run 'python main.py validate' for details.",
         "zh": "有 {n} 个文件无法加载，请运行“python main.py validate”查看详情。",
     },
+    "menu_keys_name": {
+        "en": "Type your name  ·  Enter: done",
+        "zh": "输入你的名字  ·  Enter：完成",
+    },
+    "hints_global_text": {
+        "en": "F3: settings  ·  F11: full screen  ·  Ctrl +/-: text size",
+        "zh": "F3：设置  ·  F11：全屏  ·  Ctrl +/-：字号",
+    },
     "menu_keys": {
         "en": "Up/Down: choose a case  ·  Enter: open  ·  Tab: edit name  ·  Esc: quit",
         "zh": "上/下：选择案例  ·  Enter：打开  ·  Tab：修改名字  ·  Esc：退出",

@@ -551,7 +551,7 @@ class MenuScene(Scene):
             path = app.store_error.split(": ", 1)[0]
             app.draw_footer(surface, app.t("records_off_banner", path=path))
         else:
-            app.draw_footer(surface, app.t("menu_keys"))
+            app.draw_footer(surface, app.t("menu_keys_name" if self.editing else "menu_keys"))
 
     def draw_card(
         self, surface: pygame.Surface, rect: pygame.Rect, entry: Entry, selected: bool,
