@@ -198,3 +198,26 @@ def test_budget_flag(cake: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(cake), "--budget", "5", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["exact"] is True and data["cpu_seconds"] <= 5
+
+
+def test_the_searches_score_exactly_as_the_coach() -> None:
+    """The searches' per-tally scorer equals the coach's score (the same float) for
+    every outcome and meter pair, over tallies reached by all kinds of replies."""
+    from sim.coach.scoring import CRITICAL_PITFALLS, tally_advance, tally_score, tally_start
+    from sim.scenario import STEPS
+    from sim.tools.analyze import _meter_scorer
+
+    kinds = [(step, quality, pitfall, hot) for step in (*STEPS, None)
+             for quality in ("best", "good", "poor", "harmful")
+             for pitfall in (None, CRITICAL_PITFALLS[0]) for hot in (False, True)]
+    seen = {tally_start()}
+    layer = list(seen)
+    for _ in range(3):
+        layer = [n for t in layer for n in {tally_advance(t, *k) for k in kinds} - seen]
+        seen.update(layer)
+    meters = [(e, t) for e in range(0, 101, 7) for t in range(0, 101, 9)]
+    for tally in list(seen)[::7]:
+        for outcome in ("resolved", "partial", "escalated", "lost", "unfinished"):
+            score = _meter_scorer(tally, outcome)
+            for e, t in meters:
+                assert score(e, t) == tally_score(None, tally, outcome, e, t)

@@ -28,15 +28,21 @@ import dataclasses
 import logging
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim.coach.scoring import (
+    CRITICAL_PENALTY,
+    HARM_PENALTY,
     HIGH_EMOTION,
+    METER_POINTS,
+    OUTCOME_CEILING,
+    UNFINISHED_CEILING,
     Tally,
+    breakdown,
     dominates,
     tally_advance,
-    tally_score,
     tally_start,
 )
 from sim.engine.playgraph import (
@@ -276,6 +282,25 @@ def topological_rank(graph: PlayGraph) -> list[int]:
 
 # --- the score searches -----------------------------------------------------------------
 
+def _meter_scorer(tally: Tally, outcome: str) -> Callable[[int, int], float]:
+    """``lambda e, t: tally_score(None, tally, outcome, e, t)``, with the parts of
+    :func:`~sim.coach.scoring.breakdown` that don't depend on the meters worked out once
+    (the same operations in the same order: the results are equal, not just close)."""
+    parts = breakdown(tally, outcome, 100, 0)
+    fixed = parts.steps + parts.order
+    penalty = HARM_PENALTY * tally.harms + CRITICAL_PENALTY * tally.critical
+    ceiling = parts.ceiling
+    factor = OUTCOME_CEILING.get(outcome, UNFINISHED_CEILING)
+
+    def score(emotion: int, trust: int) -> float:
+        meters = METER_POINTS * ((100 - emotion) + trust) / 200
+        handling = fixed + meters
+        handling = handling + -min(penalty, handling)
+        return round(min(ceiling, handling * factor / 100), 1)
+
+    return score
+
+
 class _OutOfBudget(Exception):
     pass
 
@@ -332,7 +357,8 @@ class _Search:
         self.attempted: list[int] = []
         self._tid: dict[Tally, int] = {}
         self._dom: dict[int, bool] = {}
-        self._score: dict[tuple[int, int, int, int], float] = {}
+        self._score: dict[tuple[int, int, int], float] = {}
+        self._scorers: dict[tuple[int, int], Callable[[int, int], float]] = {}
 
     def intern(self, tally: Tally) -> int:
         """The number of ``tally`` (numbering it if new)."""
@@ -538,12 +564,26 @@ class _Search:
     def term_score(self, term: tuple[int, int, int, int]) -> float:
         """The score of a play that ended: (tally number, ending number or −1 for
         unfinished, emotion, trust)."""
-        s = self._score.get(term)
+        tid, ei, e, t = term
+        # the meters count only through (100 − emotion) + trust (the coach's meter part),
+        # so plays alike in that sum share one score
+        key = (tid, ei, t - e)
+        s = self._score.get(key)
         if s is None:
-            tid, ei, e, t = term
-            outcome = self.outcomes[ei] if ei >= 0 else "unfinished"
-            s = self._score[term] = tally_score(self.sc, self.tallies[tid], outcome, e, t)
+            s = self._score[key] = self._scorer(tid, ei)(e, t)
         return s
+
+    def _scorer(self, tid: int, ei: int) -> Callable[[int, int], float]:
+        """The score of plays ending with this tally and ending, as a function of the
+        final meters: :func:`~sim.coach.scoring.breakdown`'s parts that do not depend on
+        the meters are taken from it once, and the rest is its own arithmetic in its own
+        order, so the floats are identical (the tests compare it with the coach on every
+        tally and meter pair, and every play reported is replayed through the coach)."""
+        fn = self._scorers.get((tid, ei))
+        if fn is None:
+            fn = self._scorers[(tid, ei)] = _meter_scorer(
+                self.tallies[tid], self.outcomes[ei] if ei >= 0 else "unfinished")
+        return fn
 
     def moves(self, label: int, choice: int) -> list[Move]:
         """The replies of the play that reaches ``label`` and then gives ``choice``."""
