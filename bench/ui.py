@@ -140,9 +140,11 @@ def child_frames() -> None:
 def run_child(name: str, env: dict[str, str]) -> tuple[str, float]:
     """Run this script as a child doing ``name``; returns its output and start time."""
     start = time.time()
-    out = subprocess.run([sys.executable, __file__, "--child", name], env=env, check=True,
-                         capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    return out.splitlines()[-1], start
+    done = subprocess.run([sys.executable, __file__, "--child", name], env=env,
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"bench child {name!r} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1], start
 
 
 def measure(env: dict[str, str]) -> dict[str, float]:
@@ -196,6 +198,7 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
                                  "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(50):
             if Path(f"/tmp/.X11-unix/X{n}").exists():
+                time.sleep(1.0)  # the socket exists a moment before the server answers
                 return proc, f":{n}"
             if proc.poll() is not None:
                 break
