@@ -131,14 +131,23 @@ EFFECTS = {"best": (-25, 20), "good": (-10, 5), "poor": (10, -5), "harmful": (30
 @st.composite
 def chains(draw: Any) -> str:
     """A scenario whose nodes follow one another, every reply of a node leading to the
-    same next node, meters deciding the ending (better meters, better ending)."""
+    same next node, meters deciding the ending (better meters, better ending); every node
+    offers at least one good or best reply."""
     length = draw(st.integers(2, 6))
     nodes = []
     for n in range(length):
         nxt = f"n{n + 1}" if n + 1 < length else None
         lines = [f"  n{n}:", "    say: s", "    choices:"]
-        for k in range(draw(st.integers(2, 4))):
+        count = draw(st.integers(2, 4))
+        # Every node offers a good or best reply: "the rest of the play chosen the best
+        # way" must be able to avoid mistakes. A node offering only harmful replies forces
+        # one on whoever stays in the conversation, so a harmful reply that makes the
+        # customer walk out at once would dodge that forced one and score more.
+        sound_at = draw(st.integers(0, count - 1))
+        for k in range(count):
             quality = draw(st.sampled_from(list(EFFECTS)))
+            if k == sound_at and quality not in ("good", "best"):
+                quality = draw(st.sampled_from(["good", "best"]))
             step = draw(st.sampled_from(STEPS))
             pitfall = draw(st.sampled_from([None, "argue", "blame", "dismiss", "threaten"]))
             e, t = EFFECTS[quality]
