@@ -67,3 +67,18 @@ def test_an_unsure_match_asks_and_offers_the_two_closest(tmp_path: Path) -> None
     d.click(buttons[1].rect.center)
     (turn,) = d.scene.session.history
     assert turn.index == d.scene.words.last.closest(2)[1] and turn.typed == "嗯嗯"
+
+
+
+def test_the_debrief_quotes_the_typed_words(tmp_path: Path) -> None:
+    from sim.coach import assess
+    from sim.ui.scenes.debrief import DebriefScene
+
+    d = start(tmp_path)
+    d.type("It's on us, not your boy. I'll ring you in five minutes.")
+    d.key(pygame.K_RETURN)
+    (review,) = assess(d.scene.session).turns
+    scene = DebriefScene.__new__(DebriefScene)  # only its quoting is under test
+    scene.app = d.app
+    text = scene.said(review)
+    assert text.startswith('"It\'s on us') and 'taken as: "Ms Chen, Wang Jing here' in text

@@ -71,6 +71,16 @@ class DebriefScene(DocScene):
         # The CJK font sets curly quotes full-width; straight ones suit Latin text.
         return f"“{t}”" if self.app.lang == "zh" else f'"{t}"'
 
+    def said(self, review: Any) -> str:
+        """What the trainee said at a turn: their own words, with the authored reply they
+        were taken as, when typed; the reply, quoted, when picked."""
+        if getattr(review, "typed", None):
+            from sim.match.strings import tr as mtr
+
+            return (f"{self.quote(review.typed)} ({mtr('taken_as', self.app.lang)}: "
+                    f"{self.quote(review.reply)})")
+        return self.quote(review.reply)
+
     def build_doc(self) -> Doc:
         """The debrief as blocks in the current language."""
         d = self.debrief
@@ -115,7 +125,7 @@ class DebriefScene(DocScene):
             # Quote every reply of the step, and the better reply of that step that was on
             # offer (or, plainly marked, a better one of another step at that turn).
             mine = [turns[n] for n in res.turns if n in turns]
-            yours = [f"{t('turn_ref', n=tr.number)}: {self.quote(tr.reply)}" for tr in mine]
+            yours = [f"{t('turn_ref', n=tr.number)}: {self.said(tr)}" for tr in mine]
             better = []
             if res.better is not None:
                 note = STEP_ROW_LABELS["better_of_step" if res.better_same_step
@@ -164,7 +174,7 @@ class DebriefScene(DocScene):
             for tr in d.missed:
                 b = tr.better
                 blocks.append(Para(t("at_turn", n=tr.number), "small", theme.INK_SOFT, bold=True))
-                blocks.append(Para(f"{t('you_said')}: {self.quote(tr.reply)}", "body",
+                blocks.append(Para(f"{t('you_said')}: {self.said(tr)}", "body",
                                    theme.INK_SOFT, indent=14))
                 effect = t("effect", emotion=signed(b.emotion_delta), trust=signed(b.trust_delta))
                 blocks.append(Para(f"{t('better')}: {self.quote(b.reply)}  ({effect})", "body",
