@@ -215,8 +215,8 @@ def test_the_searches_score_exactly_as_the_coach() -> None:
     for _ in range(3):
         layer = [n for t in layer for n in {tally_advance(t, *k) for k in kinds} - seen]
         seen.update(layer)
-    meters = [(e, t) for e in range(0, 101, 7) for t in range(0, 101, 9)]
-    for tally in list(seen)[::7]:
+    meters = [(e, t) for e in range(0, 101, 11) for t in range(0, 101, 13)]
+    for tally in sorted(seen)[::50]:
         for outcome in ("resolved", "partial", "escalated", "lost", "unfinished"):
             score = _meter_scorer(tally, outcome)
             for e, t in meters:
