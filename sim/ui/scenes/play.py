@@ -43,7 +43,6 @@ from sim.ui.widgets import (
     meter_height,
     panel,
 )
-from sim.ui.words import WordsInput, model_note
 
 TYPE_CPS = {"en": 60.0, "zh": 26.0}  # characters per second of the typewriter
 JOLT_TIME = 0.45
@@ -117,11 +116,15 @@ class PlayScene(Scene):
         self.show_authority = False
         #: the own-words mode: a text box instead of the reply buttons (None: off). The
         #: model loads on a worker thread: the first frame does not wait for it.
-        self.words: WordsInput | None = None
+        self.words: Any = None  # a sim.ui.words.WordsInput
         self._words_state = ""
-        if app.settings.own_words and model_note(app.lang) is None:
-            self.words = WordsInput(self.scenario)
-            pygame.key.start_text_input()
+        if app.settings.own_words:
+            # imported only here: the matcher brings numpy, which plain play never needs
+            from sim.ui.words import WordsInput, model_note
+
+            if model_note(app.lang) is None:
+                self.words = WordsInput(self.scenario)
+                pygame.key.start_text_input()
         self._docs: dict[tuple, Doc] = {}
         self._extent_key: tuple | None = None
         self._rebuild_log()
