@@ -129,6 +129,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "none_trust": {"en": "none", "zh": "毫无"},
     "full_trust": {"en": "full", "zh": "完全"},
     "you": {"en": "You", "zh": "你"},
+    "not_chosen": {"en": "Not chosen", "zh": "未选择"},
     "coach": {"en": "Coach", "zh": "教练"},
     "turn_n": {"en": "Reply {n}", "zh": "第 {n} 次回复"},
     "your_reply": {"en": "Your reply", "zh": "你的回复"},

@@ -72,8 +72,9 @@ class ReviewScene(DocScene):
             blocks.append(Para(t("no_other"), "body", theme.INK_FAINT))
         for i in others:
             c = node.choices[i]
-            blocks.append(Bubble(t("you"), self.tx(c.reply), theme.PANEL_ALT, theme.INK_SOFT,
-                                 tags=self.tags(c)))
+            # not "You": the trainee didn't say it
+            blocks.append(Bubble(t("not_chosen"), self.tx(c.reply), theme.PANEL_ALT,
+                                 theme.INK_SOFT, tags=self.tags(c)))
             effect = t("effect", emotion=signed(c.effects.emotion), trust=signed(c.effects.trust))
             line = t("would_do", effect=effect)
             if c.why:
