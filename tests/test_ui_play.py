@@ -185,3 +185,32 @@ def test_settings_panel_is_remembered(tmp_path: Path) -> None:
     assert (st.text_scale, st.typing, st.reduce_motion) == (1.1, "fast", True)
     again.key(pygame.K_0, mod=pygame.KMOD_LCTRL)
     assert again.app.settings.text_scale == 1.0
+
+
+def test_a_session_without_replies_is_not_offered_for_resume(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    class Store:
+        """Records holding one unfinished session of 0 replies and one of 2."""
+
+        def __init__(self, turns: list[int]) -> None:
+            self.turns = turns
+            self.planned: list[int] = []
+
+        def best_scores(self, name: str) -> dict:
+            return {}
+
+        def unfinished(self, name: str) -> list:
+            return [SimpleNamespace(turns=n, scenario_id="x") for n in self.turns]
+
+        def plan_resume(self, info, folder):  # type: ignore[no-untyped-def]
+            self.planned.append(info.turns)
+            return None
+
+    for turns, planned in (([0], []), ([0, 2], [2])):
+        store = Store(turns)
+        d = Driver(LIBRARY, settings_path=tmp_path / "w.json", store=store)
+        store.planned.clear()
+        d.scene.refresh_records()
+        assert store.planned == planned
+        assert [u.turns for u in d.scene.unfinished] == [t for t in turns if t]

@@ -96,7 +96,8 @@ class MenuScene(Scene):
             return
         try:
             self.best = store.best_scores(name)
-            self.unfinished = store.unfinished(name)
+            # a session left before the first reply has nothing to resume
+            self.unfinished = [u for u in store.unfinished(name) if u.turns > 0]
             if self.unfinished:
                 self.plan = store.plan_resume(self.unfinished[0], self.app.library.folder)
         except Exception as exc:  # records must never stop the menu
