@@ -60,7 +60,8 @@ def classify(path: Path | str, exc: BaseException) -> StoreError:
             path, "readonly",
             "the records database cannot be written (read-only file or folder?)",
         )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if ("not a database" in text or "malformed" in text or "corrupt" in text
+            or "could not decode" in text):
         return StoreError(
             path, "corrupt",
             "this file is not a readable Defuse records database (damaged?); it was left "

@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,9 +56,9 @@ def export_db(store: Store, out: str | os.PathLike[str], trainee: str | None = N
             dest.close()
         try:
             copy = _Store(tmp)
-        except StoreError as exc:  # name the user's file, never the temporary copy
-            raise StoreError(out, exc.kind, exc.message) from exc
-        with copy:
+        except StoreError as exc:  # the copy holds the records' own damage: name them
+            raise StoreError(store.path, exc.kind, exc.message) from exc
+        with copy, _blaming(store.path, tmp):
             if trainee is not None:
                 with copy.transaction() as conn:
                     conn.execute(
@@ -102,6 +103,17 @@ def _export_from_server(store: Store, out: Path, tmp: Path, trainee: str | None)
         with contextlib.suppress(OSError):
             tmp.unlink()
     return len(incoming)
+
+
+@contextlib.contextmanager
+def _blaming(path: Path, copy: Path) -> Iterator[None]:
+    """Errors about the temporary ``copy`` are reported against ``path``, the user's file."""
+    try:
+        yield
+    except StoreError as exc:
+        if exc.path == copy:
+            raise StoreError(path, exc.kind, exc.message) from exc
+        raise
 
 
 @dataclass
