@@ -117,16 +117,9 @@ class TerminalPlayer:
 
     def show_node(self) -> None:
         """The customer's line, the meters and the replies on offer."""
-        s, p = self.session, self.p
-        node = s.node
-        if node is None:
+        if not self.show_customer_line():
             return
-        p.line()
-        if node.note:
-            p.line(f"  ({p.t(node.note)})", "   ")
-        p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
-        p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
-               f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
+        s, p = self.session, self.p
         # numbered in the order shown (shuffled per session); --choices plans name the
         # authored order instead, through Session.answer
         for number, offered in enumerate(s.shown(), start=1):
@@ -193,18 +186,20 @@ class TerminalPlayer:
 
     # --- own words ----------------------------------------------------------------
 
-    def show_node_typed(self) -> None:
-        """The customer's line and the meters, without the list of replies."""
+    def show_customer_line(self) -> bool:
+        """The customer's line and the meters (the own-words mode shows no more); False when
+        the conversation is over (no line to show)."""
         s, p = self.session, self.p
         node = s.node
         if node is None:
-            return
+            return False
         p.line()
         if node.note:
             p.line(f"  ({p.t(node.note)})", "   ")
         p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
         p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
                f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
+        return True
 
     def say(self, text: str) -> Turn | None:
         """Give a typed reply (or, right after an unconfident match, ``1``/``2`` to pick
@@ -249,7 +244,7 @@ class TerminalPlayer:
 
         self.show_brief()
         while not self.session.is_over:
-            self.show_node_typed()
+            self.show_customer_line()
             while True:
                 prompt = mtr("pick_prompt" if self.pending else "typed_prompt", self.p.lang)
                 try:
@@ -276,7 +271,7 @@ class TerminalPlayer:
             if self.session.ending_id is not None or self.session.is_over:
                 raise PlanError(n, text, "the conversation ended before this line")
             if echo and shown != self.session.turn:
-                self.show_node_typed()
+                self.show_customer_line()
                 shown = self.session.turn
             self.say(text)
         if echo and self.session.is_over:
