@@ -35,7 +35,7 @@ def main() -> int:
     """Run the bench."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="use-m3", choices=list(MODELS))
-    ap.add_argument("--set", default=str(ROOT / "tests/data/paraphrases.yaml"))
+    ap.add_argument("--set", default=str(ROOT / "tests/data/paraphrases"))
     ap.add_argument("--sweep", action="store_true")
     args = ap.parse_args()
 

@@ -21,7 +21,7 @@ from sim.match.evaluate import evaluate, load_samples, load_unrelated, unrelated
 from sim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
+PARAPHRASES = ROOT / "tests" / "data" / "paraphrases"
 
 
 class WordsEncoder:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -94,9 +95,26 @@ class Report:
         return [o for o in self.outcomes if o.severe]
 
 
+def read_set(path: Path) -> dict[str, Any]:
+    """A paraphrase set: one YAML file, or a folder of them (one per scenario) merged.
+
+    The top-level keys are scenario ids (and ``_unrelated``); a key found in two files
+    is an error, so no writer's entries silently replace another's.
+    """
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    merged: dict[str, Any] = {}
+    for file in files:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if key in merged:
+                raise ValueError(f"{file}: {key!r} is also in another file of the set")
+            merged[key] = value
+    return merged
+
+
 def load_samples(path: Path) -> list[Sample]:
-    """Every sample of a paraphrase file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """Every sample of a paraphrase set (a file or a folder of files)."""
+    data = read_set(path)
     out = []
     for sc_id, nodes in data.items():
         if sc_id.startswith("_"):  # not a scenario: e.g. _unrelated
@@ -142,7 +160,7 @@ def evaluate(samples: Iterable[Sample], indexes: Mapping[str, ReplyIndex]) -> Re
 
 def load_unrelated(path: Path) -> list[str]:
     """The set's ``_unrelated`` texts (meaning none of the replies), both languages."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_set(path)
     return [t for texts in (data.get("_unrelated") or {}).values() for t in texts or ()]
 
 
