@@ -262,3 +262,57 @@ def test_without_the_model_say_explains_and_the_rest_works(tmp_path: Path) -> No
     picked = subprocess.run([*base, "--choices", "1", "--json"], capture_output=True,
                             text=True, timeout=300, env=env)
     assert picked.returncode == 0, picked.stderr
+
+
+def test_cache_keeps_the_newest_few_versions_of_a_scenario(tmp_path: Path) -> None:
+    import os
+
+    from sim.match.matcher import CACHE_KEEP, cache_files
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    # files that must survive: another scenario whose id starts the same way, another
+    # model, a foreign file, and a subfolder's file
+    others = [cache / f"typed-test-more-{'a' * 16}-words-test-{'b' * 16}.npy",
+              cache / f"typed-test-{'a' * 16}-use-m3-{'b' * 16}.npy",
+              cache / "typed-test-notes.txt"]
+    (cache / "sub").mkdir()
+    others.append(cache / "sub" / f"typed-test-{'a' * 16}-words-test-{'b' * 16}.npy")
+    for f in others:
+        f.write_bytes(b"x")
+    written = []
+    for n in range(CACHE_KEEP + 3):  # one edited version after another
+        path = tmp_path / f"v{n}" / "typed-test.yaml"
+        path.parent.mkdir()
+        path.write_text(SCENARIO.replace("Where is my parcel?", f"Where is parcel {n}?"),
+                        encoding="utf-8")
+        index = ReplyIndex(load_scenario(path), WordsEncoder(), cache_dir=cache)
+        written.append(index.cache_path(cache))
+        os.utime(written[-1], (1_000_000 + n, 1_000_000 + n))  # a clear order
+    left = cache_files(cache, "typed-test", "words-test")
+    assert left == written[::-1][:CACHE_KEEP]
+    assert all(f.exists() for f in others)
+    # reading an older version marks it used: it becomes the newest, and stays
+    ReplyIndex(load_scenario(tmp_path / "v3" / "typed-test.yaml"), WordsEncoder(),
+               cache_dir=cache)
+    assert cache_files(cache, "typed-test", "words-test")[0] == written[3]
+
+
+def test_cache_pruning_that_fails_never_stops_the_game(scenario, tmp_path, monkeypatch,
+                                                       caplog) -> None:
+    from pathlib import Path as P
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = [cache / f"typed-test-{n:016x}-words-test-{'c' * 16}.npy" for n in range(5)]
+    for f in stale:
+        f.write_bytes(b"x")
+
+    def refuse(self, *a, **k):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(P, "unlink", refuse)
+    index = ReplyIndex(scenario, WordsEncoder(), cache_dir=cache, calibration=CAL)
+    assert index.match("a", [0, 1, 2], "let me check the tracking number").index == 2
+    assert index.cache_path(cache).exists()
+    assert "could not remove the old cache file" in caplog.text

@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 #: raised by the cache format; a file of another version is rebuilt
 CACHE_VERSION = 1
+#: cache files kept per scenario id and model: the newest few, so switching between two
+#: or three versions of a scenario (an author's edits, a trainer's branch) stays cached
+#: while the folder no longer grows with every edit
+CACHE_KEEP = 3
 #: the longest typed reply matched (longer text is cut: the model reads 128 tokens anyway)
 MAX_TYPED = 500
 
@@ -120,6 +124,64 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("defuse", appauthor=False)) / "match"
 
 
+def _touch(path: Path) -> None:
+    """Mark a cache file as just used (its modification time orders pruning)."""
+    try:
+        os.utime(path)
+    except OSError as exc:
+        log.info("could not mark %s as used: %s", path, exc)
+
+
+def cache_files(folder: Path, scenario_id: str, model: str) -> list[Path]:
+    """The cache files of one scenario id and model in ``folder`` (not its subfolders),
+    newest first. Only names this module writes match: ``<id>-<content>-<model>-<digest>.npy``
+    with a content hash (or ``memory``) and a 16-hex digest, so another scenario whose id
+    starts the same way (``parcel`` and ``parcel-late``) is never taken for this one."""
+    pattern = re.compile(re.escape(scenario_id) + r"-(?:[0-9a-f]{1,16}|memory)-"
+                         + re.escape(model) + r"-[0-9a-f]{16}\.npy")
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        log.info("could not list the cache folder %s: %s", folder, exc)
+        return []
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                found.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    return [folder / name for _, name in found]
+
+
+def prune_cache(folder: Path, scenario_id: str, model: str, *, keep: Path | None = None,
+                limit: int = CACHE_KEEP) -> list[Path]:
+    """Remove all but the newest ``limit`` cache files of a scenario id and model from
+    ``folder`` (``keep``, the file just written, is never removed). Only regular files
+    directly in ``folder`` whose names this module writes are touched; a file that can't
+    be removed is logged and left. Returns the files removed."""
+    removed = []
+    files = cache_files(folder, scenario_id, model)
+    kept = [f for f in files if f == keep][:1]
+    for path in files:
+        if path in kept:
+            continue
+        if len(kept) < limit:
+            kept.append(path)
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError as exc:  # another process using it, a read-only folder: not fatal
+            log.warning("could not remove the old cache file %s: %s", path, exc)
+    if removed:
+        log.info("removed %d old cache file(s) of %s (%s)", len(removed), scenario_id, model)
+    return removed
+
+
 class ReplyIndex:
     """The embedded replies of one scenario, ready to match typed text against.
 
@@ -171,6 +233,7 @@ class ReplyIndex:
             try:
                 vectors = np.load(path, allow_pickle=False)
                 if vectors.ndim == 2 and vectors.shape[0] == len(texts):
+                    _touch(path)  # in use: the newest, so pruning keeps it
                     return vectors.astype(np.float32, copy=False)
                 log.info("cache %s has the wrong shape; rebuilding it", path)
             except (OSError, ValueError) as exc:
@@ -185,6 +248,8 @@ class ReplyIndex:
                 os.replace(tmp, path)
             except OSError as exc:  # a read-only cache folder costs time, not the game
                 log.warning("could not cache reply embeddings in %s: %s", path, exc)
+            else:
+                prune_cache(path.parent, self.scenario.id, self.encoder.name, keep=path)
         return vectors
 
     # --- matching -------------------------------------------------------------------
