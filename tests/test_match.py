@@ -316,3 +316,37 @@ def test_cache_pruning_that_fails_never_stops_the_game(scenario, tmp_path, monke
     assert index.match("a", [0, 1, 2], "let me check the tracking number").index == 2
     assert index.cache_path(cache).exists()
     assert "could not remove the old cache file" in caplog.text
+
+
+def test_trainer_csv_lists_each_typed_reply_with_the_reply_it_was_taken_as(
+        scenario, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from sim.cli import main
+    from sim.records import open_store
+
+    db = tmp_path / "r.sqlite3"
+    with open_store(db) as store:
+        typed = store.start("ana", scenario, mode="text-typed")
+        s = Session(scenario)
+        typed.attach(s)
+        s.choose_index(1, typed="=your fault, wrong address")  # never read as a formula
+        picked = store.start("ben", scenario, mode="text")
+        s = Session(scenario)
+        picked.attach(s)
+        s.choose_index(0)
+    out = tmp_path / "team.csv"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [(r["trainee"], r["record"]) for r in rows] == [
+        ("ana", "session"), ("ana", "typed"), ("ben", "session")]
+    sess, word = rows[0], rows[1]
+    assert word["uid"] == sess["uid"] and word["scenario"] == "typed-test"
+    assert (word["turn"], word["node"], word["reply_id"], word["quality"], word["step"]) == (
+        "1", "a", "blame", "harmful", "apologize")
+    assert word["reply"] == "You gave us the wrong address"
+    assert word["typed"] == "'=your fault, wrong address"
+    # a typed row never counts as a session: its session columns stay empty
+    assert word["status"] == word["turns"] == word["score"] == word["listen"] == ""
+    assert sess["typed"] == "" and sess["turns"] == "1"

@@ -36,6 +36,27 @@ def _info(row: Any) -> SessionInfo:
     )
 
 
+#: What a session's row says about it, in the window's history and the terminal's alike:
+#: ``finished``; ``open`` (replies given and none since: offered to continue);
+#: ``not_started`` (left before the first reply: nothing to continue or to show);
+#: ``discarded`` (the trainee chose to start over or to drop it after replying).
+SESSION_STATES = ("finished", "open", "not_started", "discarded")
+
+
+def session_state(info: SessionInfo) -> str:
+    """The honest state of a recorded session (one of :data:`SESSION_STATES`).
+
+    A session with no reply is ``not_started`` whether it is still marked open or was
+    closed: there is nothing in it to continue, so it is never offered for resume and
+    never called "not finished".
+    """
+    if info.status == "finished":
+        return "finished"
+    if info.turns == 0:
+        return "not_started"
+    return "open" if info.status == "playing" else "discarded"
+
+
 def _match(where: list[str], params: list[Any], column: str, value: Any) -> None:
     """``column = value``, or ``column IN (...)`` for a collection of values (the
     scenarios of one industry)."""
@@ -169,6 +190,41 @@ def typed_replies(
         texts = out.setdefault((r["node"], r["key"]), [])
         if len(texts) < per_reply and r["typed"] not in texts:
             texts.append(r["typed"])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TypedTurn:
+    """One reply a trainee typed in their own words, with the authored reply it was
+    taken as (the trainer's CSV lists them one a row)."""
+
+    session_id: int
+    number: int  # the reply's place in its session (1-based)
+    node: str
+    key: str  # the choice id, or "#n" for the n-th choice of a node without ids
+    reply: str  # the authored reply as recorded (in the session's language)
+    step: str | None
+    quality: str
+    typed: str
+    played_at: str
+
+
+def typed_turns(store: Store, session_ids: list[int]) -> dict[int, list[TypedTurn]]:
+    """The typed replies of the given sessions, per session in the order played."""
+    out: dict[int, list[TypedTurn]] = {}
+    if not session_ids:
+        return out
+    wanted = set(session_ids)
+    rows = store.read(
+        """SELECT session_id, number, node,
+                  coalesce(choice_id, '#' || (choice_index + 1)) AS key,
+                  reply, step, quality, typed, played_at
+           FROM turn WHERE typed IS NOT NULL ORDER BY session_id, number""")
+    for r in rows:
+        if r["session_id"] in wanted:
+            out.setdefault(r["session_id"], []).append(TypedTurn(
+                r["session_id"], r["number"], r["node"], r["key"], r["reply"], r["step"],
+                r["quality"], r["typed"], r["played_at"]))
     return out
 
 
