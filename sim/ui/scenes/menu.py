@@ -432,32 +432,8 @@ class MenuScene(Scene):
 
     def resume(self) -> None:
         """Resume (or restart on the edited file) the unfinished session on offer."""
-        plan = self.plan
-        store = self.app.store
-        if plan is None or store is None:
-            return
-        from sim.engine import Session
-        from sim.ui.scenes.play import PlayScene
-
-        try:
-            if plan.state == "ready":
-                session, recorder = store.resume(plan)
-            elif plan.state == "changed":
-                seed = self.app.new_seed()
-                recorder = store.restart(plan, seed=seed)
-                session = Session(plan.scenario, seed=seed)
-                recorder.attach(session)
-            else:
-                return
-        except Exception as exc:
-            log.warning("cannot resume: %s", exc)
-            self.app.notify(str(exc))
+        if self.plan is not None and resume_plan(self.app, self.plan) is False:
             self.discard()
-            return
-        coach = plan.info.mode != "exam"
-        self.app.settings.coach = coach
-        path = plan.path or self.app.library.folder
-        self.app.push(PlayScene(self.app, Entry(path, plan.scenario), session, recorder))
 
     def discard(self) -> None:
         """Abandon the unfinished session on offer."""
@@ -595,3 +571,34 @@ class MenuScene(Scene):
         if tags:
             ts.draw(surface, tags, (inner.right, y), "tiny", theme.INK_FAINT, anchor="topright",
                     max_width=max(10, inner.width - r.width - 20))
+
+
+def resume_plan(app: Any, plan: Any) -> bool | None:
+    """Play on from a resume plan (the menu's offer, or a row of the history): the
+    session where it stopped, or a new one on the edited file. False when it failed
+    (the trainee was told why), None when there was nothing to play (the file is gone).
+    """
+    store = app.store
+    if store is None:
+        return None
+    from sim.engine import Session
+    from sim.ui.scenes.play import PlayScene
+
+    try:
+        if plan.state == "ready":
+            session, recorder = store.resume(plan)
+        elif plan.state == "changed":
+            seed = app.new_seed()
+            recorder = store.restart(plan, seed=seed)
+            session = Session(plan.scenario, seed=seed)
+            recorder.attach(session)
+        else:
+            return None
+    except Exception as exc:
+        log.warning("cannot resume: %s", exc)
+        app.notify(str(exc))
+        return False
+    app.settings.coach = plan.info.mode != "exam"
+    path = plan.path or app.library.folder
+    app.push(PlayScene(app, Entry(path, plan.scenario), session, recorder))
+    return True
