@@ -36,6 +36,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     from sim.commands import UsageError
     from sim.tools.analyze import DEFAULT_BUDGET, analyze
     from sim.tools.audit import audit
+    from sim.tools.examples import examples_summary, print_examples
 
     if args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
@@ -46,6 +47,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     result = analyze(scenario, max_turns=args.max_turns, budget=budget)
     data = result.to_json()
     data["audit"] = audit(scenario, analysis=result).to_json()
+    data["own_words"] = examples_summary(scenario)  # examples, replies too close
     # an incomplete exploration can't prove that something is unreachable
     defects = data["complete"] and bool(
         data["dead_ends"] or data["choices_never_offered"] or any(
@@ -56,6 +58,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     else:
         print_report(scenario, data, args.lang)
         print_audit(data["audit"])
+        print_examples(scenario, data["own_words"], sys.stdout, args.lang)
     return 1 if defects else 0
 
 

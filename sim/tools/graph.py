@@ -2,9 +2,11 @@
 
 Nodes are boxes labelled with their id and the start of what the customer says;
 endings are rounded and coloured by outcome; each reply is an edge labelled with its
-id, method step and quality; an edge that needs a condition (the reply's ``if``, or a
-``branch`` entry's) is dashed and shows the condition; the scenario's ``rules`` appear
-as dotted edges from a "any reply" marker.
+id, method step, quality and, when the author wrote ``examples:`` (other ways a trainee
+might say the reply, for the own-words matcher), their count — Mermaid text lists them
+in ``%%`` comments, DOT as the edge's tooltip; an edge that needs a condition (the
+reply's ``if``, or a ``branch`` entry's) is dashed and shows the condition; the
+scenario's ``rules`` appear as dotted edges from a "any reply" marker.
 """
 
 from __future__ import annotations
@@ -29,22 +31,39 @@ def _short(text: str, width: int = 32) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def edges(scenario: Scenario) -> list[tuple[str, str, str, str | None]]:
-    """(source, target, label, condition or None) for every reply and branch entry."""
-    out: list[tuple[str, str, str, str | None]] = []
+def examples_of(choice: object) -> list[str]:
+    """The ``examples:`` an author wrote for a reply (ways a trainee might say it), each
+    on one line (a Mermaid comment ends at the line's end)."""
+    return [" ".join(t.split()) for t in getattr(choice, "examples", None) or ()]
+
+
+def examples_note(n: int) -> str:
+    """The edge label's part for ``n`` examples ('' for none)."""
+    return "" if not n else f"{n} example" + ("" if n == 1 else "s")
+
+
+def _edges(scenario: Scenario) -> list[tuple[str, str, str, str | None, list[str]]]:
+    """:func:`edges` with each reply's examples."""
+    out: list[tuple[str, str, str, str | None, list[str]]] = []
     for node_id, node in scenario.nodes.items():
         for i, c in enumerate(node.choices):
+            examples = examples_of(c)
             label = " · ".join(x for x in (c.id or f"#{i + 1}", c.step or "no step",
-                                           c.quality) if x)
+                                           c.quality, examples_note(len(examples))) if x)
             need = c.when.source if c.when is not None else None
             if c.goto is not None:
-                out.append((node_id, c.goto, label, need))
+                out.append((node_id, c.goto, label, need, examples))
             for route in c.branch or ():
                 parts = [p for p in (need, route.when.source if route.when else None) if p]
                 cond = " and ".join(f"({p})" if len(parts) > 1 else p for p in parts) or None
                 out.append((node_id, route.goto, label if route.when else f"{label} (else)",
-                            cond))
+                            cond, examples))
     return out
+
+
+def edges(scenario: Scenario) -> list[tuple[str, str, str, str | None]]:
+    """(source, target, label, condition or None) for every reply and branch entry."""
+    return [e[:4] for e in _edges(scenario)]  # type: ignore[misc]
 
 
 def to_mermaid(scenario: Scenario, lang: str = "en") -> str:
@@ -64,6 +83,11 @@ def to_mermaid(scenario: Scenario, lang: str = "en") -> str:
         text = esc(label + (f" if {cond}" if cond else ""))
         arrow = "-.->" if cond else "-->"
         lines.append(f'  n_{src} {arrow}|"{text}"| n_{dst}')
+    for node_id, node in scenario.nodes.items():
+        for i, c in enumerate(node.choices):
+            for text in examples_of(c):  # comments: the text form shows the words
+                lines.append(f"  %% example {node_id} / {c.id or f'#{i + 1}'}: "
+                             f"{text}")
     if scenario.rules:
         lines.append('  any(("any reply"))')
         for rule in scenario.rules:
@@ -89,10 +113,13 @@ def to_dot(scenario: Scenario, lang: str = "en") -> str:
         label = f"{eid} ({e.outcome})\n{_short(text_of(e.title, lang))}"
         lines.append(f"  {q(eid)} [shape=box, style=\"rounded,filled\", "
                      f"fillcolor={q(OUTCOME_COLOURS[e.outcome])}, label={q(label)}];")
-    for src, dst, label, cond in edges(scenario):
+    for src, dst, label, cond, examples in _edges(scenario):
         style = ", style=dashed" if cond else ""
         text = label + (f"\nif {cond}" if cond else "")
-        lines.append(f"  {q(src)} -> {q(dst)} [label={q(text)}{style}];")
+        # the examples show on hover in an SVG (the edge and its label)
+        tip = q("\n".join(examples)) if examples else ""
+        tips = f", tooltip={tip}, labeltooltip={tip}" if examples else ""
+        lines.append(f"  {q(src)} -> {q(dst)} [label={q(text)}{style}{tips}];")
     if scenario.rules:
         lines.append('  "any reply" [shape=ellipse, style=dotted];')
         for rule in scenario.rules:
