@@ -70,6 +70,10 @@ class PlayGraph:
     complete: bool = True
     #: why the exploration stopped early ("" when complete)
     stopped: str = ""
+    #: a topological rank per state, worked out once by the searches that need it
+    #: (:func:`sim.tools.analyze.topological_rank`), and whether it covers every edge
+    rank: list[int] | None = None
+    acyclic: bool = False
 
     def node_of(self, state: int) -> str:
         """The node id of a state."""

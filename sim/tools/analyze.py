@@ -33,7 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.coach.scoring import (
+    CODE_AT_LEAST,
+    CRITICAL_CAP,
     CRITICAL_PENALTY,
+    HARM_CAP,
     HARM_PENALTY,
     HIGH_EMOTION,
     METER_POINTS,
@@ -41,7 +44,6 @@ from sim.coach.scoring import (
     UNFINISHED_CEILING,
     Tally,
     breakdown,
-    dominates,
     tally_advance,
     tally_start,
 )
@@ -305,8 +307,53 @@ class _OutOfBudget(Exception):
     pass
 
 
-# pairs of tally numbers are cached as a * _WIDE + b
-_WIDE = 1 << 32
+# --- situations as bit masks ------------------------------------------------------------
+# A situation's tally and meters are packed into one int whose bits are the good things
+# about it, so that "a is at least as good as b in every respect" (tally by
+# :func:`dominates`, emotion no higher, trust no lower) is "a's bits include b's": one
+# integer test in the hot loop instead of a comparison of tallies.
+
+#: per step code: the codes it is at least as good as (CODE_AT_LEAST is a partial order,
+#: so a ≥ b exactly when b's set is inside a's)
+_CODE_SET = tuple(sum(1 << c for c in CODE_AT_LEAST[code]) for code in range(6))
+_PENDING_BITS = sum(range(len(STEPS)))
+_METER_BITS = 101
+_FULL_METER = (1 << _METER_BITS) - 1
+
+
+def tally_mask(tally: Tally) -> int:
+    """The good things about ``tally`` as bits: :func:`dominates(a, b)
+    <sim.coach.scoring.dominates>` exactly when ``tally_mask(a)`` has every bit of
+    ``tally_mask(b)``."""
+    m = 0
+    pos = 0
+    for s in range(len(STEPS)):
+        m |= _CODE_SET[tally.code(s)] << pos
+        pos += 6
+    m |= tally.solid << pos
+    pos += len(STEPS)
+    m |= (~tally.pending & ((1 << _PENDING_BITS) - 1)) << pos
+    pos += _PENDING_BITS
+    for cap, value in ((HARM_CAP, tally.harms), (CRITICAL_CAP, tally.critical)):
+        for k in range(cap):
+            if value <= k:
+                m |= 1 << (pos + k)
+        pos += cap
+    if not tally.premature:
+        m |= 1 << pos
+    if not tally.stray:
+        m |= 1 << (pos + 1)
+    return m
+
+
+#: bits a tally's mask takes; the meters follow
+_TALLY_BITS = 6 * len(STEPS) + len(STEPS) + _PENDING_BITS + HARM_CAP + CRITICAL_CAP + 2
+_FULL_TALLY = (1 << _TALLY_BITS) - 1
+#: emotion e: bits k ≥ e (lower is better); trust t: bits k ≤ t (higher is better)
+_EMOTION_MASK = tuple((_FULL_METER ^ ((1 << e) - 1)) << _TALLY_BITS for e in range(101))
+_TRUST_MASK = tuple(((1 << (t + 1)) - 1) << (_TALLY_BITS + _METER_BITS) for t in range(101))
+_FULL_EMOTION = _FULL_METER << _TALLY_BITS
+_FULL_TRUST = _FULL_METER << (_TALLY_BITS + _METER_BITS)
 
 
 class _Search:
@@ -320,34 +367,41 @@ class _Search:
     drops the better one). Labels are expanded first in, first out; a label dropped
     after it was expanded keeps its successors (they are real situations).
 
-    Tallies are numbered as they appear, so the hot loop compares and caches small ints.
+    Tallies are numbered as they appear, and each situation is packed into one int
+    (:func:`tally_mask` and the meters), so the hot loop compares ints. With ``record``
+    the search keeps, per expanded label, its successors and which label beat a dropped
+    one, for :func:`_worth`.
     """
 
     def __init__(self, graph: PlayGraph, maximise: bool, deadline: float, max_labels: int,
-                 max_work: float = float("inf")):
+                 max_work: float = float("inf"), record: bool = True):
         self.g = graph
         self.sc = graph.scenario
         self.maximise = maximise
         self.deadline = deadline
         self.max_labels = max_labels
+        self.record = record
         #: work units (situations expanded, situations compared) before the search stops:
         #: a budget that does not depend on the machine's speed
         self.max_work = max_work
         self.work = 0
-        #: per label: play state, tally number, emotion, trust, parent label, choice
+        #: per label: play state, tally number, emotion, trust, parent label, choice, and
+        #: its mask (oriented so that "beats" is "has every bit of", in both directions)
         self.key: list[int] = []
         self.tid: list[int] = []
         self.emotion: list[int] = []
         self.trust: list[int] = []
         self.parent: list[int] = []
         self.choice: list[int] = []
+        self.mask: list[int] = []
         self.dead = bytearray()
-        #: label → [(choice, successor label or −1, the play's end (see :meth:`term_score`)
+        #: label → [(choice, successor label or −1, the play's score if it ended there
         #: or None, exact edge)]
-        self.succ: dict[int, list[tuple[int, int, Any, bool]]] = {}
+        self.succ: dict[int, list[tuple[int, int, float | None, bool]]] = {}
         #: a dropped label → the label that beat it
         self.beaten_by: dict[int, int] = {}
-        self.alive: dict[tuple[int, int], list[int]] = {}
+        #: (play state, steps attempted) → its labels no other beats
+        self.alive: dict[int, list[int]] = {}
         self.complete = True
         #: (score, label, choice) of the best (worst) terminal, overall and per ending
         self.found: tuple[float, int, int] | None = None
@@ -355,10 +409,17 @@ class _Search:
         self.outcomes = [self.sc.endings[e].outcome for e in graph.ending_ids]
         self.tallies: list[Tally] = []
         self.attempted: list[int] = []
+        self.tmask: list[int] = []
         self._tid: dict[Tally, int] = {}
-        self._dom: dict[int, bool] = {}
-        self._score: dict[tuple[int, int, int], float] = {}
+        self._score: dict[int, float] = {}
         self._scorers: dict[tuple[int, int], Callable[[int, int], float]] = {}
+        self._rank: list[int] = []
+        self._acyclic = False
+        if maximise:
+            self._emask, self._trmask = _EMOTION_MASK, _TRUST_MASK
+        else:  # the complement: the worse situation has the bits
+            self._emask = tuple(_FULL_EMOTION ^ m for m in _EMOTION_MASK)
+            self._trmask = tuple(_FULL_TRUST ^ m for m in _TRUST_MASK)
 
     def intern(self, tally: Tally) -> int:
         """The number of ``tally`` (numbering it if new)."""
@@ -367,18 +428,13 @@ class _Search:
             tid = self._tid[tally] = len(self.tallies)
             self.tallies.append(tally)
             self.attempted.append(tally.attempted)
+            m = tally_mask(tally)
+            self.tmask.append(m if self.maximise else _FULL_TALLY ^ m)
         return tid
 
     def tally(self, label: int) -> Tally:
         """The tally of a label."""
         return self.tallies[self.tid[label]]
-
-    def at_least(self, a: int, b: int) -> bool:
-        """Tally ``a`` is at least as good as ``b`` for this search's direction."""
-        if a == b:
-            return True
-        ta, tb = self.tallies[a], self.tallies[b]
-        return dominates(ta, tb) if self.maximise else dominates(tb, ta)
 
     def add(self, key: int, tid: int, e: int, t: int, parent: int, choice: int) -> int:
         """Add a situation unless one already there beats it; returns its label, or −1−(the
@@ -387,45 +443,36 @@ class _Search:
         Only situations with the same steps attempted are compared: a missed step is
         comparable only with a missed one (see :data:`sim.coach.scoring.CODE_AT_LEAST`).
         """
-        group_key = (key, self.attempted[tid])
-        here = self.alive.get(group_key)
         lid = len(self.key)
         if lid >= self.max_labels:
             raise _OutOfBudget
+        m = self.tmask[tid] | self._emask[e] | self._trmask[t]
+        group_key = key << 5 | self.attempted[tid]
+        here = self.alive.get(group_key)
         if here is None:
             self.alive[group_key] = [lid]
         else:
             self.work += len(here)
-            maximise = self.maximise
-            em, tr, tids = self.emotion, self.trust, self.tid
-            dom = self._dom
-            wide = _WIDE
-            beaten: list[int] = []
+            masks = self.mask
+            beaten: list[int] | None = None
             for i in here:
-                ei, ti, ai = em[i], tr[i], tids[i]
-                # is the new situation beaten by label i?
-                if (ei <= e and ti >= t) if maximise else (ei >= e and ti <= t):
-                    if ai == tid:
-                        return -1 - i
-                    k = ai * wide + tid
-                    r = dom.get(k)
-                    if r is None:
-                        r = dom[k] = self.at_least(ai, tid)
-                    if r:
-                        return -1 - i
-                # does it beat label i?
-                if (e <= ei and t >= ti) if maximise else (e >= ei and t <= ti):
-                    k = tid * wide + ai
-                    r = dom.get(k)
-                    if r is None:
-                        r = dom[k] = self.at_least(tid, ai)
-                    if r:
+                mi = masks[i]
+                both = mi | m
+                if both == mi:  # label i is at least as good
+                    return -1 - i
+                if both == m:  # the new one beats label i
+                    if beaten is None:
+                        beaten = [i]
+                    else:
                         beaten.append(i)
-            if beaten:
+            if beaten is not None:
+                dead = self.dead
                 for i in beaten:
-                    self.dead[i] = 1
-                    self.beaten_by[i] = lid
-                here = [i for i in here if not self.dead[i]]
+                    dead[i] = 1
+                if self.record:
+                    for i in beaten:
+                        self.beaten_by[i] = lid
+                here = [i for i in here if not dead[i]]
                 self.alive[group_key] = here
             here.append(lid)
         self.key.append(key)
@@ -434,6 +481,7 @@ class _Search:
         self.trust.append(t)
         self.parent.append(parent)
         self.choice.append(choice)
+        self.mask.append(m)
         self.dead.append(0)
         return lid
 
@@ -457,20 +505,36 @@ class _Search:
         # the states on loops after, in breadth-first order), so that in a scenario
         # without loops every situation reaching a state is known before any is expanded
         # and none is expanded only to be beaten later.
-        rank = topological_rank(g)
+        if g.rank is None:
+            g.rank = topological_rank(g)
+            g.acyclic = all(target < 0 or g.rank[target] > g.rank[sid]
+                            for sid, out in enumerate(g.edges) for _, target in out)
+        rank = self._rank = g.rank
+        self._acyclic = g.acyclic
         buckets: list[list[int]] = [[] for _ in range(len(g.states))]
         buckets[rank[0]].append(start)
         urgent: deque[int] = deque()
         current = 0
-        info = g.info
         states = g.states
         edges = g.edges
         partial = g.partial
         tallies = self.tallies
         intern = self.intern
+        add = self.add
+        record = self.record
+        term_score = self.term_score
+        dead = self.dead
+        keys, tids, emotions, trusts = self.key, self.tid, self.emotion, self.trust
         ends: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
         maximise = self.maximise
-        advanced: dict[tuple[int, int, int, bool], int] = {}
+        # per node, per choice: (kind number, emotion delta, trust delta), where replies
+        # of the same step, quality and pitfall share a kind (they advance tallies alike)
+        kinds: dict[tuple[str | None, str, str | None], int] = {}
+        rows = [[(kinds.setdefault((ci.step, ci.quality, ci.pitfall), len(kinds)),
+                  ci.emotion, ci.trust) for ci in row] for row in g.info]
+        kind_list = list(kinds)
+        nkinds = max(1, len(kinds))
+        advanced: dict[int, int] = {}
         tick = 0
         last = len(buckets)
         try:
@@ -485,39 +549,42 @@ class _Search:
                     lid = bucket.pop()
                 else:
                     break
-                if self.dead[lid]:
+                if dead[lid]:
                     continue
                 tick += 1
                 if not tick & 1023 and (self.work + tick > self.max_work
                                         or time.process_time() > self.deadline):
                     raise _OutOfBudget
-                key = self.key[lid]
-                tid = self.tid[lid]
-                e0 = self.emotion[lid]
-                t0 = self.trust[lid]
+                key = keys[lid]
+                tid = tids[lid]
+                e0 = emotions[lid]
+                t0 = trusts[lid]
                 out = edges[key]
-                succ: list[tuple[int, int, Any, bool]] = []
-                self.succ[lid] = succ
                 if not out:
                     if key not in partial:  # stuck: the play ends here, unfinished
-                        term = (tid, -1, e0, t0)
-                        self.terminal(self.term_score(term), lid, -1, None)
-                        succ.append((-1, -1, term, True))
+                        s = term_score(tid, -1, e0, t0)
+                        self.terminal(s, lid, -1, None)
+                        if record:
+                            self.succ[lid] = [(-1, -1, s, True)]
+                    elif record:
+                        self.succ[lid] = []
                     continue
-                n = states[key][0]
-                row = info[n]
-                hot = e0 >= HIGH_EMOTION
+                succ: list[tuple[int, int, float | None, bool]] = []
+                if record:
+                    self.succ[lid] = succ
+                row = rows[states[key][0]]
+                base = (tid * nkinds) << 1 | (e0 >= HIGH_EMOTION)
                 for choice, target in out:
-                    ak = (tid, n, choice, hot)
+                    kind, de, dt = row[choice]
+                    ak = base + (kind << 1)
                     t2 = advanced.get(ak)
                     if t2 is None:
-                        ci = row[choice]
+                        step, quality, pitfall = kind_list[kind]
                         t2 = advanced[ak] = intern(tally_advance(
-                            tallies[tid], ci.step, ci.quality, ci.pitfall, hot))
-                    ci = row[choice]
-                    e = e0 + ci.emotion
+                            tallies[tid], step, quality, pitfall, e0 >= HIGH_EMOTION))
+                    e = e0 + de
                     e = 0 if e < 0 else 100 if e > 100 else e
-                    t = t0 + ci.trust
+                    t = t0 + dt
                     t = 0 if t < 0 else 100 if t > 100 else t
                     if target < 0:
                         # plays ending alike (same ending, same tally) are compared by
@@ -533,17 +600,19 @@ class _Search:
                                 (e <= x[0] and t >= x[1]) if maximise else
                                 (e >= x[0] and t <= x[1]))]
                             front.append((e, t, lid, choice))
-                        succ.append((choice, -1, (t2, ei, e, t), True))
+                        if record:
+                            succ.append((choice, -1, term_score(t2, ei, e, t), True))
                         continue
-                    new = self.add(target, t2, e, t, lid, choice)
+                    new = add(target, t2, e, t, lid, choice)
                     if new >= 0:
                         r = rank[target]
                         if r < current:
                             urgent.append(new)  # back along a loop
                         else:
                             buckets[r].append(new)
-                        succ.append((choice, new, None, True))
-                    else:
+                        if record:
+                            succ.append((choice, new, None, True))
+                    elif record:
                         succ.append((choice, -1 - new, None, False))
         except _OutOfBudget:
             self.complete = False
@@ -552,22 +621,21 @@ class _Search:
         for (ei, tid), front in ends.items():
             ending = g.ending_ids[ei]
             for e, t, label, choice in front:
-                self.terminal(self.term_score((tid, ei, e, t)), label, choice, ending)
+                self.terminal(term_score(tid, ei, e, t), label, choice, ending)
 
     def release(self) -> None:
         """Drop what only the search and :func:`_worth` need; the plays stay."""
         self.succ = {}
         self.beaten_by = {}
         self.alive = {}
-        self._dom = {}
+        self.mask = []
 
-    def term_score(self, term: tuple[int, int, int, int]) -> float:
-        """The score of a play that ended: (tally number, ending number or −1 for
-        unfinished, emotion, trust)."""
-        tid, ei, e, t = term
+    def term_score(self, tid: int, ei: int, e: int, t: int) -> float:
+        """The score of a play that ended with tally number ``tid`` at ending number
+        ``ei`` (−1: unfinished) and these meters."""
         # the meters count only through (100 − emotion) + trust (the coach's meter part),
         # so plays alike in that sum share one score
-        key = (tid, ei, t - e)
+        key = ((tid << 20) + ei) * 256 + (t - e)
         s = self._score.get(key)
         if s is None:
             s = self._score[key] = self._scorer(tid, ei)(e, t)
@@ -596,48 +664,80 @@ class _Search:
         out.reverse()
         return out
 
-    def values(self) -> tuple[dict[int, float], dict[int, float]]:
-        """For the best-score search: per expanded label, a lower and an upper bound on
-        the best final score still possible from it.
+    def values(self) -> tuple[list[float | None], list[float | None]]:
+        """For the best-score search: per label, a lower and an upper bound on the best
+        final score still possible from it (None where no ending can be reached, or the
+        label was never expanded and beaten by none).
 
         The lower bound follows only edges to situations that were kept (real
         continuations); the upper bound also follows a dropped situation to the one that
         beat it, which scores at least as much after any continuation. Both are "the
-        best terminal reachable", found by walking back from the terminals, best first.
+        best terminal reachable". Where the play states have no loop, every edge leads to
+        a later state in topological order (and a dropped label to a later label of its
+        own state), so one pass from the last state back works them out; otherwise they
+        are found by walking back from the terminals, best first.
         """
         n = len(self.key)
+        rank = self._rank
+        keys = self.key
+        succs = self.succ
+        beaten_by = self.beaten_by
+        if self._acyclic:
+            lo: list[float | None] = [None] * n
+            hi: list[float | None] = [None] * n
+            for lid in sorted(range(n), key=lambda i: (rank[keys[i]], i), reverse=True):
+                best_lo = best_hi = None
+                succ = succs.get(lid)
+                if succ:
+                    for _, nxt, term, exact in succ:
+                        if term is not None:
+                            v = w = term
+                        else:
+                            v = lo[nxt] if exact else None
+                            w = hi[nxt]
+                        if v is not None and (best_lo is None or v > best_lo):
+                            best_lo = v
+                        if w is not None and (best_hi is None or w > best_hi):
+                            best_hi = w
+                winner = beaten_by.get(lid)
+                if winner is not None:
+                    w = hi[winner]
+                    if w is not None and (best_hi is None or w > best_hi):
+                        best_hi = w
+                lo[lid] = best_lo
+                hi[lid] = best_hi
+            return lo, hi
         exact_rev: list[list[int]] = [[] for _ in range(n)]
         other_rev: list[list[int]] = [[] for _ in range(n)]
         terminals: list[tuple[float, int]] = []
-        score = self.term_score
-        for lid, succ in self.succ.items():
+        for lid, succ in succs.items():
             for _, nxt, term, exact in succ:
                 if term is not None:
-                    terminals.append((score(term), lid))
+                    terminals.append((term, lid))
                 elif exact:
                     exact_rev[nxt].append(lid)
                 else:
                     other_rev[nxt].append(lid)
-        for lost, winner in self.beaten_by.items():
+        for lost, winner in beaten_by.items():
             other_rev[winner].append(lost)
         terminals.sort(reverse=True)
 
-        def best_reachable(exact_only: bool) -> dict[int, float]:
-            value: dict[int, float] = {}
+        def best_reachable(exact_only: bool) -> list[float | None]:
+            value: list[float | None] = [None] * n
             for s, lid in terminals:
-                if lid in value:
+                if value[lid] is not None:
                     continue
                 value[lid] = s
                 stack = [lid]
                 while stack:
                     cur = stack.pop()
                     for prev in exact_rev[cur]:
-                        if prev not in value:
+                        if value[prev] is None:
                             value[prev] = s
                             stack.append(prev)
                     if not exact_only:
                         for prev in other_rev[cur]:
-                            if prev not in value:
+                            if value[prev] is None:
                                 value[prev] = s
                                 stack.append(prev)
             return value
@@ -698,7 +798,7 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     if worth and graph.complete and high.complete and time.process_time() < deadline:
         judged = _worth(high, offered)
     high.release()  # only its plays are needed from here on: halve the peak memory
-    low = _Search(graph, False, deadline, max_labels)
+    low = _Search(graph, False, deadline, max_labels, record=False)
     low.run()
     low.release()
     if graph.complete:
@@ -801,41 +901,57 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
     lo, hi = search.values()
     g = search.g
     sc = search.sc
-    worth: set[Move] = set()
     harmful: dict[str, HarmfulPays] = {}
+    # per node: the replies found worth choosing somewhere, and whether anything is left
+    # to find there (a reply not yet worth choosing, or a harmful reply that may pay)
+    worth: list[set[int]] = [set() for _ in g.node_ids]
+    nodes = [sc.nodes[n] for n in g.node_ids]
+    may_pay = [any(c.quality == "harmful" for c in node.choices)
+               and any(c.quality in ("good", "best") for c in node.choices)
+               for node in nodes]
+    settled = [False] * len(nodes)
+    keys = search.key
+    states = g.states
     for lid, succ in search.succ.items():
         if not succ or succ[0][0] < 0:
             continue
-        node = g.node_of(search.key[lid])
-        choices = sc.nodes[node].choices
+        n = states[keys[lid]][0]
+        if settled[n]:
+            continue
         low: dict[int, float] = {}
         high: dict[int, float] = {}
         for choice, nxt, term, exact in succ:
             if term is not None:
-                low[choice] = high[choice] = search.term_score(term)
+                low[choice] = high[choice] = term
             else:
-                if exact and nxt in lo:
-                    low[choice] = lo[nxt]
-                if nxt in hi:
-                    high[choice] = hi[nxt]
-                else:
-                    high[choice] = -1.0  # no ending can be reached after it
+                if exact:
+                    v = lo[nxt]
+                    if v is not None:
+                        low[choice] = v
+                w = hi[nxt]
+                high[choice] = -1.0 if w is None else w  # -1: no ending after it
+        here = worth[n]
         if not low:
-            worth.update((node, c) for c in high)
-            continue
-        top = max(low.values())
-        worth.update((node, c) for c, v in high.items() if v >= top)
-        if node in harmful:
-            continue
-        goods = [(c, high[c]) for c in high if choices[c].quality in ("good", "best")]
-        harms = [(c, low[c]) for c in low if choices[c].quality == "harmful"]
-        if goods and harms:
-            hc, hv = max(harms, key=lambda cv: cv[1])
-            gc, gv = max(goods, key=lambda cv: cv[1])
-            if hv > gv:
-                harmful[node] = HarmfulPays(node, hc, gc, hv, gv)
+            here.update(high)
+        else:
+            top = max(low.values())
+            here.update(c for c, v in high.items() if v >= top)
+            node_id = g.node_ids[n]
+            if may_pay[n] and node_id not in harmful:
+                choices = nodes[n].choices
+                goods = [(c, high[c]) for c in high if choices[c].quality in ("good", "best")]
+                harms = [(c, low[c]) for c in low if choices[c].quality == "harmful"]
+                if goods and harms:
+                    hc, hv = max(harms, key=lambda cv: cv[1])
+                    gc, gv = max(goods, key=lambda cv: cv[1])
+                    if hv > gv:
+                        harmful[node_id] = HarmfulPays(node_id, hc, gc, hv, gv)
+        if len(here) == len(nodes[n].choices) and (not may_pay[n]
+                                                   or g.node_ids[n] in harmful):
+            settled[n] = True
     order = {n: i for i, n in enumerate(sc.nodes)}
-    return (sorted(m for m in offered if m not in worth),
+    index = {nid: i for i, nid in enumerate(g.node_ids)}
+    return (sorted(m for m in offered if m[1] not in worth[index[m[0]]]),
             sorted(harmful.values(), key=lambda h: order[h.node]))
 
 
