@@ -263,7 +263,7 @@ def test_history_command(tmp_path: Path, trainer_db: Path, capsys):
     assert f"  {'late-cake':<24} {shown(best):>5}  " in out
     assert (f"(first {shown(scores[0])}, latest {shown(scores[-1])}, best {shown(best)})"
             in out)
-    lines = [line for line in out.splitlines() if " late-cake " in line and " turns" in line]
+    lines = [line for line in out.splitlines() if " late-cake " in line and " replies" in line]
     assert sorted(line.split()[5] for line in lines) == sorted(shown(s) for s in scores)
     assert "Step mastery (last 6 finished)" in out
     assert spark(scores) and spark([0, 50, 99.5, 100]) == "▁▄██"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sim.records.errors import StoreError
 from sim.records.models import SessionInfo, StepMastery, format_score
+from sim.records.queries import session_state
 from sim.records.schema import STEPS
 from sim.records.store import Store, open_store
 
@@ -236,16 +237,24 @@ def _mastery_line(m: StepMastery) -> str:
             f"{m.rate * 100:3.0f}%   {counts}")
 
 
+#: How a session that has no ending is shown (the window's history says the same).
+_STATE_LABELS = {"open": "(open)", "not_started": "(no reply)", "discarded": "(discarded)"}
+
+
+def _replies(count: int) -> str:
+    """"1 reply", "3 replies": the word the window uses for a turn."""
+    return f"{count:>2} " + ("reply" if count == 1 else "replies")
+
+
 def _session_line(s: SessionInfo) -> str:
-    if s.status == "finished":
-        result = f"{s.outcome or s.ending or '?':<10} {format_score(s.score):>5}"
-    elif s.status == "playing":
-        result = f"{'(open)':<10} {'':>5}"
+    state = session_state(s)
+    if state == "finished":
+        result = f"{s.outcome or s.ending or '?':<11} {format_score(s.score):>5}"
     else:
-        result = f"{'(stopped)':<10} {'':>5}"
+        result = f"{_STATE_LABELS[state]:<11} {'':>5}"
     origin = f"  [from {s.origin}]" if s.origin else ""
     return (f"  {_when(s.started_at)}  {s.scenario_id:<24} {s.mode:<8} {result}  "
-            f"{s.turns:>2} turns{origin}")
+            f"{_replies(s.turns)}{origin}")
 
 
 def _wanted(args: argparse.Namespace, scenario_id: str) -> bool:
@@ -265,7 +274,8 @@ def _history_json(store: Store, names: list[str], args: argparse.Namespace) -> d
             "name": name,
             "sessions": [{k: getattr(s, k) for k in (
                 "uid", "scenario_id", "lang", "mode", "started_at", "ended_at", "status",
-                "ending", "outcome", "score", "turns", "origin")} for s in sessions],
+                "ending", "outcome", "score", "turns", "origin")}
+                         | {"state": session_state(s)} for s in sessions],
             "scores": [s.score for s in store.progress(name, args.scenario)],
             "best": {sid: {"score": b.score, "outcome": b.outcome, "played_at": b.played_at,
                            "sessions": b.sessions}
@@ -324,10 +334,15 @@ def history(args: argparse.Namespace) -> int:
 
 def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
     every = store.sessions(trainee=name, scenario=args.scenario)
-    done = [s for s in every if s.status == "finished"]
-    still_open = [s for s in every if s.status == "playing"]
-    print(f"\n== {name} ==  {_n(len(every), 'session')}: {len(done)} finished, "
-          f"{len(still_open)} open, {len(every) - len(done) - len(still_open)} stopped")
+    states = [session_state(s) for s in every]
+    # only a session with replies can be continued (the window and 'play' offer no other)
+    still_open = [s for s, state in zip(every, states, strict=True) if state == "open"]
+    counts = [f"{states.count('finished')} finished"] + [
+        f"{states.count(state)} {label}"
+        for state, label in (("open", "open"), ("discarded", "discarded"),
+                             ("not_started", "left before the first reply"))
+        if state in states]
+    print(f"\n== {name} ==  {_n(len(every), 'session')}: {', '.join(counts)}")
     scores = [s.score for s in store.progress(name, args.scenario) if s.score is not None]
     if scores:
         print(f"Scores over time: {spark(scores)}  (first {format_score(scores[0])}, "
@@ -347,7 +362,7 @@ def _print_trainee(store: Store, name: str, args: argparse.Namespace) -> None:
     if still_open:
         print("Unfinished (offered to continue when you next play):")
         for s in still_open:
-            print(f"  {_when(s.started_at)}  {s.scenario_id}  after turn {s.turns}")
+            print(f"  {_when(s.started_at)}  {s.scenario_id}  after {_replies(s.turns).strip()}")
     more = f", latest {args.limit}" if len(every) > args.limit else ""
     print(f"Past sessions (newest first{more}):")
     for s in every[: args.limit]:

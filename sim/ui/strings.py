@@ -110,6 +110,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "more_replies_below": {"en": "More replies below: scroll", "zh": "下方还有回复：请滚动"},
     "more_replies_above": {"en": "More replies above", "zh": "上方还有回复"},
+    "more_text_below": {"en": "More below: scroll", "zh": "下方还有内容：请滚动"},
+    "more_text_above": {"en": "More above", "zh": "上方还有内容"},
     "method_progress": {"en": "Steps taken so far", "zh": "已用到的步骤"},
     "start_values": {
         "en": "At the start: emotion {emotion}, trust {trust}",
@@ -118,8 +120,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "start": {"en": "Start", "zh": "开始"},
     "back": {"en": "Back", "zh": "返回"},
     "brief_keys": {
-        "en": "Enter: start  ·  C: coach/exam  ·  Esc: back",
-        "zh": "Enter：开始  ·  C：切换教练/考核  ·  Esc：返回",
+        "en": "Enter: start  ·  A: your authority  ·  C: coach/exam  ·  Esc: back",
+        "zh": "Enter：开始  ·  A：你的权限  ·  C：切换教练/考核  ·  Esc：返回",
     },
     # -- play ----------------------------------------------------------------------------
     "emotion": {"en": "Emotion", "zh": "情绪"},
@@ -338,7 +340,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_mode": {"en": "Mode", "zh": "模式"},
     "col_outcome": {"en": "Outcome", "zh": "结果"},
     "col_score": {"en": "Score", "zh": "得分"},
-    "history_keys": {"en": "Up/Down: scroll  ·  Esc: menu", "zh": "上/下：滚动  ·  Esc：返回菜单"},
+    # history: each row reopens its session; the industry filter; honest statuses
+    "hk_choose": {"en": "Up/Down: choose a session", "zh": "上/下：选择一次练习"},
+    "hk_debrief": {"en": "Enter: its debrief", "zh": "Enter：查看复盘"},
+    "hk_resume": {"en": "Enter: resume", "zh": "Enter：继续练习"},
+    "hk_replies": {"en": "Enter: its replies", "zh": "Enter：查看回复"},
+    "hk_industry": {"en": "I: industry", "zh": "I：行业"},
+    "hk_scroll": {"en": "Page Up/Down: scroll", "zh": "PgUp/PgDn：滚动"},
+    "hk_menu": {"en": "Esc: menu", "zh": "Esc：返回菜单"},
+    "history_title_industry": {"en": "History of {name}: {industry}",
+                               "zh": "{name}的练习记录：{industry}"},
+    "industry_all": {"en": "All industries", "zh": "全部行业"},
+    "toast_industry": {"en": "Industry: {industry}", "zh": "行业：{industry}"},
+    "history_empty_industry": {"en": "No sessions in {industry} yet.",
+                               "zh": "{industry}行业还没有练习记录。"},
+    "st_discarded": {"en": "Discarded", "zh": "已放弃"},
+    "st_not_started": {"en": "No reply given", "zh": "未作答"},
+    "no_reply_toast": {"en": "No reply was given in this session: nothing to show",
+                       "zh": "这次练习没有作答，没有可查看的内容"},
+    "resume_gone": {"en": "This case is no longer in the library", "zh": "案例库里已没有这个案例"},
+    "played_on": {"en": "Played {when}", "zh": "练习于 {when}"},
+    "debrief_keys_past": {
+        "en": "R: replay  ·  V: review  ·  Up/Down: scroll  ·  Esc: history",
+        "zh": "R：再练一次  ·  V：逐轮回顾  ·  上/下：滚动  ·  Esc：返回练习记录",
+    },
+    "rescored_note": {
+        "en": "Scored {old} when played, by scoring version {version}. Today's scoring "
+              "(version {now}) gives this play {new}: the breakdown below is today's.",
+        "zh": "练习时按第 {version} 版评分规则得 {old} 分；按现行第 {now} 版规则为 {new} 分，"
+              "下面的明细按现行规则计算。",
+    },
+    "rescored_note_unknown": {
+        "en": "Scored {old} when played, by an earlier scoring. Today's scoring "
+              "(version {now}) gives this play {new}: the breakdown below is today's.",
+        "zh": "练习时按早先的评分规则得 {old} 分；按现行第 {now} 版规则为 {new} 分，"
+              "下面的明细按现行规则计算。",
+    },
+    "reopen_title": {"en": "This debrief can't be rebuilt", "zh": "无法重现这次复盘"},
+    "reopen_changed": {
+        "en": "The case “{case}” has been edited since this session, so its replies may no "
+            "longer lead where they did. Recorded: {result}. Your replies as recorded:",
+        "zh": "案例“{case}”在这次练习后被修改过，原来的回复未必还会走到原来的结果。"
+              "记录中的结果：{result}。你当时的回复：",
+    },
+    "reopen_missing": {
+        "en": "The case “{case}” is no longer in the library. Recorded: {result}. "
+              "Your replies as recorded:",
+        "zh": "案例库里已没有案例“{case}”。记录中的结果：{result}。你当时的回复：",
+    },
+    "reopen_broken": {
+        "en": "The recorded replies of this session no longer replay on “{case}”. "
+              "Recorded: {result}. Your replies as recorded:",
+        "zh": "这次练习记录的回复无法在案例“{case}”上重现。记录中的结果：{result}。你当时的回复：",
+    },
+    "recorded_result": {"en": "{outcome}, score {score}", "zh": "{outcome}，得分 {score}"},
 }
 
 

@@ -31,14 +31,19 @@ class DebriefScene(DocScene):
     name = "debrief"
     page_inset = (-48, -32)
 
-    def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None) -> None:
+    def __init__(self, app: Any, entry: Entry, session: Any, recorder: Any = None, *,
+                 past: Any = None) -> None:
+        """``past``: a session reopened from the history (a ``sim.records.reopen.Reopened``):
+        its debrief, its mode, and Esc goes back to the history."""
         super().__init__(app)
         self.entry = entry
         self.scenario = entry.scenario
         self.session = session
         self.recorder = recorder
-        self.debrief = getattr(recorder, "debrief", None) or assess(session, turning=False)
-        self.coach_mode = app.settings.coach
+        self.past = past
+        self.debrief = (getattr(past, "debrief", None) or getattr(recorder, "debrief", None)
+                        or assess(session, turning=False))
+        self.coach_mode = past.info.mode != "exam" if past is not None else app.settings.coach
         # The turning point's search can take a few tenths of a second on a large
         # scenario: it runs beside the window, and the page gains it when it is ready.
         self._turning: list[Any] = []
@@ -87,6 +92,14 @@ class DebriefScene(DocScene):
         s = self.scenario
         t = self.t
         blocks: list[Block] = []
+        if self.past is not None and self.past.rescored:
+            # the score of record stays what it was (docs/records.md): say how today's
+            # formula sees the same play, and that the breakdown below is today's
+            info = self.past.info
+            values = {"old": strings.score_text(info.score), "now": d.scoring_version,
+                      "new": strings.score_text(d.score), "version": info.scoring_version}
+            key = "rescored_note" if info.scoring_version is not None else "rescored_note_unknown"
+            blocks += [Para(t(key, **values), "body", theme.WARN, bold=True), Spacer(0.3)]
         ending = s.endings.get(d.ending_id) if d.ending_id else None
         if ending is not None:
             blocks.append(Para(self.tx(ending.title), "h2", theme.INK, bold=True))
@@ -211,7 +224,8 @@ class DebriefScene(DocScene):
             Button(pygame.Rect(0, 0, max(130, ts.measure(label, "body") + 80), bh), label,
                    action, key, primary=primary)
             for label, action, key, primary in (
-                (self.t("menu"), "menu", "Esc", False),
+                (self.t("history"), "back", "Esc", False) if self.past is not None
+                else (self.t("menu"), "menu", "Esc", False),
                 (self.t("review"), "review", "V", False),
                 (self.t("replay"), "replay", "R", True),
             )
@@ -229,7 +243,7 @@ class DebriefScene(DocScene):
         k = intent.kind
         _, _, buttons = self.layout()
         if k is Kind.BACK:
-            self.app.back_to_root()
+            self.back()
         elif k is Kind.HOTKEY and intent.value == "r":
             self.replay()
         elif k is Kind.HOTKEY and intent.value == "v":
@@ -238,7 +252,7 @@ class DebriefScene(DocScene):
             for b in buttons:
                 if b.hit(intent.pos):
                     self.app.sounds.play("click")
-                    {"menu": self.app.back_to_root, "review": self.review,
+                    {"menu": self.app.back_to_root, "back": self.back, "review": self.review,
                      "replay": self.replay}[b.action]()
                     return
         elif k is Kind.SKIP:
@@ -249,6 +263,13 @@ class DebriefScene(DocScene):
             self.scroll.to_end()
         else:
             self.handle_scroll(intent)
+
+    def back(self) -> None:
+        """Esc: to the history a past session was opened from, else to the menu."""
+        if self.past is not None:
+            self.app.pop()
+        else:
+            self.app.back_to_root()
 
     def replay(self) -> None:
         """Play the same case again from the start."""
@@ -274,7 +295,9 @@ class DebriefScene(DocScene):
         header, view, buttons = self.layout()
         outcome_color = theme.OUTCOME_COLORS.get(d.outcome, theme.INK_SOFT)
         # Score on the right, case title and outcome on the left.
-        score_text = strings.score_text(d.score)
+        # a past session scored by an earlier formula keeps its score of record
+        rescored = self.past is not None and self.past.rescored
+        score_text = strings.score_text(self.past.info.score if rescored else d.score)
         of_w = ts.measure("/100", "body")
         score_r = ts.draw(surface, score_text, (header.right - of_w - 6, header.centery),
                           "title", outcome_color, bold=True, anchor="midright")
@@ -290,14 +313,18 @@ class DebriefScene(DocScene):
         outcome = self.t(f"o_{d.outcome}")
         r = chip(surface, ts, outcome, (header.x, y), outcome_color, "small")
         mode = self.t("mode_coach" if self.coach_mode else "mode_exam")
-        ts.draw(surface, self.t("mode_was", mode=mode,
-                                             replies=strings.count("n_replies", self.app.lang,
-                                                                   len(d.turns))),
-                (r.right + 12, r.centery), "small", theme.INK_SOFT, anchor="midleft",
-                max_width=max(10, left_w - r.width - 12))
+        line = self.t("mode_was", mode=mode,
+                      replies=strings.count("n_replies", self.app.lang, len(d.turns)))
+        if self.past is not None:
+            from sim.ui.scenes.history import when
+
+            line += "  ·  " + self.t("played_on", when=when(self.past.info.started_at))
+        ts.draw(surface, line, (r.right + 12, r.centery), "small", theme.INK_SOFT,
+                anchor="midleft", max_width=max(10, left_w - r.width - 12))
         self.draw_doc(surface, view)
         self.draw_buttons(surface, buttons)
-        app.draw_footer(surface, self.t("debrief_keys"))
+        app.draw_footer(surface, self.t("debrief_keys_past" if self.past is not None
+                                        else "debrief_keys"))
 
 
 def _num(x: float) -> str:
