@@ -44,6 +44,7 @@ from sim.coach.scoring import (
     UNFINISHED_CEILING,
     Tally,
     breakdown,
+    ceiling_of,
     tally_advance,
     tally_start,
 )
@@ -284,14 +285,16 @@ def topological_rank(graph: PlayGraph) -> list[int]:
 
 # --- the score searches -----------------------------------------------------------------
 
-def _meter_scorer(tally: Tally, outcome: str) -> Callable[[int, int], float]:
+def _meter_scorer(tally: Tally, outcome: str,
+                  fixed: float | None = None) -> Callable[[int, int], float]:
     """``lambda e, t: tally_score(None, tally, outcome, e, t)``, with the parts of
     :func:`~sim.coach.scoring.breakdown` that don't depend on the meters worked out once
-    (the same operations in the same order: the results are equal, not just close)."""
-    parts = breakdown(tally, outcome, 100, 0)
-    fixed = parts.steps + parts.order
+    (the same operations in the same order: the results are equal, not just close).
+    ``fixed`` is :func:`_fixed_points` of the tally when already known."""
+    if fixed is None:
+        fixed = _fixed_points(tally)
     penalty = HARM_PENALTY * tally.harms + CRITICAL_PENALTY * tally.critical
-    ceiling = parts.ceiling
+    ceiling = ceiling_of(outcome, tally)
     factor = OUTCOME_CEILING.get(outcome, UNFINISHED_CEILING)
 
     def score(emotion: int, trust: int) -> float:
@@ -301,6 +304,13 @@ def _meter_scorer(tally: Tally, outcome: str) -> Callable[[int, int], float]:
         return round(min(ceiling, handling * factor / 100), 1)
 
     return score
+
+
+def _fixed_points(tally: Tally) -> float:
+    """The step and order points of a play with this tally (they depend on neither the
+    ending nor the meters), as :func:`~sim.coach.scoring.breakdown` adds them."""
+    parts = breakdown(tally, "unfinished", 100, 0)
+    return parts.steps + parts.order
 
 
 class _OutOfBudget(Exception):
@@ -413,6 +423,7 @@ class _Search:
         self._tid: dict[Tally, int] = {}
         self._score: dict[int, float] = {}
         self._scorers: dict[tuple[int, int], Callable[[int, int], float]] = {}
+        self._fixed: dict[int, float] = {}
         self._rank: list[int] = []
         self._acyclic = False
         if maximise:
@@ -436,55 +447,6 @@ class _Search:
         """The tally of a label."""
         return self.tallies[self.tid[label]]
 
-    def add(self, key: int, tid: int, e: int, t: int, parent: int, choice: int) -> int:
-        """Add a situation unless one already there beats it; returns its label, or −1−(the
-        label that beats it).
-
-        Only situations with the same steps attempted are compared: a missed step is
-        comparable only with a missed one (see :data:`sim.coach.scoring.CODE_AT_LEAST`).
-        """
-        lid = len(self.key)
-        if lid >= self.max_labels:
-            raise _OutOfBudget
-        m = self.tmask[tid] | self._emask[e] | self._trmask[t]
-        group_key = key << 5 | self.attempted[tid]
-        here = self.alive.get(group_key)
-        if here is None:
-            self.alive[group_key] = [lid]
-        else:
-            self.work += len(here)
-            masks = self.mask
-            beaten: list[int] | None = None
-            for i in here:
-                mi = masks[i]
-                both = mi | m
-                if both == mi:  # label i is at least as good
-                    return -1 - i
-                if both == m:  # the new one beats label i
-                    if beaten is None:
-                        beaten = [i]
-                    else:
-                        beaten.append(i)
-            if beaten is not None:
-                dead = self.dead
-                for i in beaten:
-                    dead[i] = 1
-                if self.record:
-                    for i in beaten:
-                        self.beaten_by[i] = lid
-                here = [i for i in here if not dead[i]]
-                self.alive[group_key] = here
-            here.append(lid)
-        self.key.append(key)
-        self.tid.append(tid)
-        self.emotion.append(e)
-        self.trust.append(t)
-        self.parent.append(parent)
-        self.choice.append(choice)
-        self.mask.append(m)
-        self.dead.append(0)
-        return lid
-
     def terminal(self, score: float, label: int, choice: int, ending: str | None) -> None:
         """Note a play that ends (at ``ending``, None: stuck) with this score."""
         better = (lambda a, b: a > b) if self.maximise else (lambda a, b: a < b)
@@ -496,11 +458,15 @@ class _Search:
                 self.ending_found[ending] = (score, label, choice)
 
     def run(self) -> None:
-        """Expand every situation worth keeping (until the deadline or the label cap)."""
+        """Expand every situation worth keeping (until the deadline or the label cap).
+
+        A new situation is added to its play state unless one already there beats it;
+        only situations with the same steps attempted are compared (a missed step is
+        comparable only with a missed one, see :data:`sim.coach.scoring.CODE_AT_LEAST`),
+        and those it beats are dropped.
+        """
         g = self.g
         sc = self.sc
-        start = self.add(0, self.intern(tally_start(sc)), sc.customer.emotion,
-                         sc.customer.trust, -1, -1)
         # Situations are expanded in topological order of their play states (Kahn's, with
         # the states on loops after, in breadth-first order), so that in a scenario
         # without loops every situation reaching a state is known before any is expanded
@@ -512,30 +478,48 @@ class _Search:
         rank = self._rank = g.rank
         self._acyclic = g.acyclic
         buckets: list[list[int]] = [[] for _ in range(len(g.states))]
-        buckets[rank[0]].append(start)
         urgent: deque[int] = deque()
-        current = 0
         states = g.states
         edges = g.edges
         partial = g.partial
         tallies = self.tallies
         intern = self.intern
-        add = self.add
         record = self.record
         term_score = self.term_score
         dead = self.dead
         keys, tids, emotions, trusts = self.key, self.tid, self.emotion, self.trust
+        parents, choices, masks = self.parent, self.choice, self.mask
+        tmask, attempted = self.tmask, self.attempted
+        emask, trmask = self._emask, self._trmask
+        alive = self.alive
+        beaten_by = self.beaten_by
+        max_labels = self.max_labels
+        # per (ending, tally): the meters of the plays ending alike that no other beats
         ends: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
-        maximise = self.maximise
-        # per node, per choice: (kind number, emotion delta, trust delta), where replies
-        # of the same step, quality and pitfall share a kind (they advance tallies alike)
+        # per node, per choice: (kind number × 2, emotion delta, trust delta), where
+        # replies of the same step, quality and pitfall share a kind (they advance
+        # tallies alike)
         kinds: dict[tuple[str | None, str, str | None], int] = {}
-        rows = [[(kinds.setdefault((ci.step, ci.quality, ci.pitfall), len(kinds)),
+        rows = [[(kinds.setdefault((ci.step, ci.quality, ci.pitfall), len(kinds)) << 1,
                   ci.emotion, ci.trust) for ci in row] for row in g.info]
         kind_list = list(kinds)
         nkinds = max(1, len(kinds))
         advanced: dict[int, int] = {}
         tick = 0
+        work = 0
+        start_tid = intern(tally_start(sc))
+        lid = 0
+        keys.append(0)
+        tids.append(start_tid)
+        emotions.append(sc.customer.emotion)
+        trusts.append(sc.customer.trust)
+        parents.append(-1)
+        choices.append(-1)
+        masks.append(tmask[start_tid] | emask[sc.customer.emotion] | trmask[sc.customer.trust])
+        dead.append(0)
+        alive[attempted[start_tid]] = [0]
+        buckets[rank[0]].append(0)
+        current = 0
         last = len(buckets)
         try:
             while True:
@@ -552,7 +536,7 @@ class _Search:
                 if dead[lid]:
                     continue
                 tick += 1
-                if not tick & 1023 and (self.work + tick > self.max_work
+                if not tick & 1023 and (work + tick > self.max_work
                                         or time.process_time() > self.deadline):
                     raise _OutOfBudget
                 key = keys[lid]
@@ -573,15 +557,15 @@ class _Search:
                 if record:
                     self.succ[lid] = succ
                 row = rows[states[key][0]]
-                base = (tid * nkinds) << 1 | (e0 >= HIGH_EMOTION)
+                hot = e0 >= HIGH_EMOTION
+                base = (tid * nkinds) << 1 | hot
                 for choice, target in out:
                     kind, de, dt = row[choice]
-                    ak = base + (kind << 1)
-                    t2 = advanced.get(ak)
+                    t2 = advanced.get(base + kind)
                     if t2 is None:
-                        step, quality, pitfall = kind_list[kind]
-                        t2 = advanced[ak] = intern(tally_advance(
-                            tallies[tid], step, quality, pitfall, e0 >= HIGH_EMOTION))
+                        step, quality, pitfall = kind_list[kind >> 1]
+                        t2 = advanced[base + kind] = intern(tally_advance(
+                            tallies[tid], step, quality, pitfall, hot))
                     e = e0 + de
                     e = 0 if e < 0 else 100 if e > 100 else e
                     t = t0 + dt
@@ -590,37 +574,79 @@ class _Search:
                         # plays ending alike (same ending, same tally) are compared by
                         # their meters alone, and only the ones no other beats are scored
                         ei = -1 - target
+                        m = emask[e] | trmask[t]
                         fk = (ei, t2)
                         front = ends.get(fk)
                         if front is None:
-                            ends[fk] = [(e, t, lid, choice)]
-                        elif not any((fe <= e and ft >= t) if maximise else
-                                     (fe >= e and ft <= t) for fe, ft, _, _ in front):
-                            front[:] = [x for x in front if not (
-                                (e <= x[0] and t >= x[1]) if maximise else
-                                (e >= x[0] and t <= x[1]))]
-                            front.append((e, t, lid, choice))
+                            ends[fk] = [(m, e, t, lid, choice)]
+                        else:
+                            for x in front:
+                                if x[0] | m == x[0]:
+                                    break
+                            else:
+                                front[:] = [x for x in front if x[0] | m != m]
+                                front.append((m, e, t, lid, choice))
                         if record:
                             succ.append((choice, -1, term_score(t2, ei, e, t), True))
                         continue
-                    new = add(target, t2, e, t, lid, choice)
-                    if new >= 0:
-                        r = rank[target]
-                        if r < current:
-                            urgent.append(new)  # back along a loop
-                        else:
-                            buckets[r].append(new)
-                        if record:
-                            succ.append((choice, new, None, True))
-                    elif record:
-                        succ.append((choice, -1 - new, None, False))
+                    # add the situation unless one already there beats it
+                    new = len(keys)
+                    if new >= max_labels:
+                        raise _OutOfBudget
+                    m = tmask[t2] | emask[e] | trmask[t]
+                    group_key = target << 5 | attempted[t2]
+                    here = alive.get(group_key)
+                    if here is None:
+                        alive[group_key] = [new]
+                    else:
+                        work += len(here)
+                        beaten: list[int] | None = None
+                        for i in here:
+                            mi = masks[i]
+                            both = mi | m
+                            if both == mi:  # label i is at least as good
+                                new = -1 - i
+                                break
+                            if both == m:  # the new one beats label i
+                                if beaten is None:
+                                    beaten = [i]
+                                else:
+                                    beaten.append(i)
+                        if new < 0:
+                            if record:
+                                succ.append((choice, -1 - new, None, False))
+                            continue
+                        if beaten is not None:
+                            for i in beaten:
+                                dead[i] = 1
+                            if record:
+                                for i in beaten:
+                                    beaten_by[i] = new
+                            here = [i for i in here if not dead[i]]
+                            alive[group_key] = here
+                        here.append(new)
+                    keys.append(target)
+                    tids.append(t2)
+                    emotions.append(e)
+                    trusts.append(t)
+                    parents.append(lid)
+                    choices.append(choice)
+                    masks.append(m)
+                    dead.append(0)
+                    r = rank[target]
+                    if r < current:
+                        urgent.append(new)  # back along a loop
+                    else:
+                        buckets[r].append(new)
+                    if record:
+                        succ.append((choice, new, None, True))
         except _OutOfBudget:
             self.complete = False
-        self.work += tick
+        self.work += work + tick
         # score the plays kept at each ending
         for (ei, tid), front in ends.items():
             ending = g.ending_ids[ei]
-            for e, t, label, choice in front:
+            for _, e, t, label, choice in front:
                 self.terminal(term_score(tid, ei, e, t), label, choice, ending)
 
     def release(self) -> None:
@@ -649,8 +675,11 @@ class _Search:
         tally and meter pair, and every play reported is replayed through the coach)."""
         fn = self._scorers.get((tid, ei))
         if fn is None:
+            fixed = self._fixed.get(tid)
+            if fixed is None:
+                fixed = self._fixed[tid] = _fixed_points(self.tallies[tid])
             fn = self._scorers[(tid, ei)] = _meter_scorer(
-                self.tallies[tid], self.outcomes[ei] if ei >= 0 else "unfinished")
+                self.tallies[tid], self.outcomes[ei] if ei >= 0 else "unfinished", fixed)
         return fn
 
     def moves(self, label: int, choice: int) -> list[Move]:
@@ -871,6 +900,7 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
         if plays:
             resolved_without[step] = replay(scenario, min(plays, key=len))
 
+    offered_steps = steps_offered(graph)
     analysis = Analysis(
         scenario=scenario, states=len(graph.states), score_states=len(high.key) + len(low.key),
         notes=notes, endings=endings, ending_scores=ranges,
@@ -878,7 +908,7 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
         worst=play_of(low, low.found) if low.found else None,
         resolved_without=resolved_without, never_reached=never_reached,
         dead_ends=dead_ends, traps=traps, never_offered=never_offered,
-        steps_never_offered=[s for s in STEPS if s not in steps_offered(graph)],
+        steps_never_offered=[s for s in STEPS if s not in offered_steps],
         proved=proved, ending_high=ending_high,
     )
     if judged is not None and proved["best"]:
