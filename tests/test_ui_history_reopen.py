@@ -196,6 +196,13 @@ def test_a_click_opens_the_row_under_the_pointer(made: Made, tmp_path: Path) -> 
     cells = " ".join(c.text for b in d.scene.doc().blocks for r in getattr(b, "rows", [])
                      for c in r)
     assert "I hear you, tell me everything" in texts + cells
+    # and the review shows the typed words as the trainee's, the authored reply apart
+    d.key(pygame.K_v)
+    d.settle()
+    bubbles = [b for b in d.scene.doc().blocks if type(b).__name__ == "Bubble"]
+    assert [b.who for b in bubbles[1:3]] == [d.app.t("you"), "Taken as"]
+    assert bubbles[1].text == "I hear you, tell me everything"
+    assert d.app.t("you") not in [b.who for b in bubbles[3:]]
 
 
 def test_an_older_score_is_kept_and_explained(made: Made, tmp_path: Path) -> None:

@@ -113,9 +113,11 @@ class DebriefScene(DocScene):
         # Score parts.
         blocks += [Spacer(0.5), Heading(t("how_scored"), "h3")]
         # a part without a maximum only takes points away (mistakes, the ending's bound)
+        # every number of points with one decimal, as the score itself
         rows = [[Cell(self.tx(p.label)),
-                 Cell(t("points", points=_num(p.points), max=p.maximum) if p.maximum
-                      else _num(p.points), bold=True)] for p in d.parts]
+                 Cell(t("points", points=strings.score_text(p.points), max=_num(p.maximum))
+                      if p.maximum else strings.score_text(p.points), bold=True)]
+                for p in d.parts]
         total = t("points", points=strings.score_text(d.score), max=100)
         rows.append([Cell(t("score"), bold=True), Cell(total,
                                                        theme.ACCENT_DARK, bold=True)])

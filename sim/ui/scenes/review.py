@@ -57,8 +57,19 @@ class ReviewScene(DocScene):
                  theme.INK_FAINT),
             Spacer(0.4),
             Heading(t("you_chose"), "h3"),
-            Bubble(t("you"), self.tx(chosen.reply), theme.TRAINEE_BUBBLE, theme.ACCENT_DARK,
-                   tags=self.tags(chosen)),
+        ]
+        typed = getattr(turn, "typed", None)
+        if typed:
+            # own words: what the trainee typed, then the authored reply it was taken as
+            from sim.match.strings import tr as mtr
+
+            blocks += [Bubble(t("you"), typed, theme.TRAINEE_BUBBLE, theme.ACCENT_DARK),
+                       Bubble(mtr("taken_as", self.app.lang).capitalize(), self.tx(chosen.reply),
+                              theme.PANEL_ALT, theme.INK_SOFT, tags=self.tags(chosen))]
+        else:
+            blocks.append(Bubble(t("you"), self.tx(chosen.reply), theme.TRAINEE_BUBBLE,
+                                 theme.ACCENT_DARK, tags=self.tags(chosen)))
+        blocks += [
             Para(t("effect", emotion=signed(turn.emotion - turn.emotion_before),
                    trust=signed(turn.trust - turn.trust_before)), "small", theme.INK_SOFT),
         ]
