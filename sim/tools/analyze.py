@@ -366,6 +366,17 @@ _FULL_EMOTION = _FULL_METER << _TALLY_BITS
 _FULL_TRUST = _FULL_METER << (_TALLY_BITS + _METER_BITS)
 
 
+def meter_masks(calm: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per emotion and per trust value (0..100), bits such that the pair (e, t) beats
+    (e2, t2) towards ``calm`` (emotion no higher, trust no lower) — or, if not ``calm``,
+    towards anger — exactly when ``emotion[e] | trust[t]`` has every bit of
+    ``emotion[e2] | trust[t2]``."""
+    if calm:
+        return _EMOTION_MASK, _TRUST_MASK
+    return (tuple(_FULL_EMOTION ^ m for m in _EMOTION_MASK),
+            tuple(_FULL_TRUST ^ m for m in _TRUST_MASK))
+
+
 class _Search:
     """Best (``maximise``) or worst score over every play, exact, with dominance pruning.
 
@@ -426,11 +437,8 @@ class _Search:
         self._fixed: dict[int, float] = {}
         self._rank: list[int] = []
         self._acyclic = False
-        if maximise:
-            self._emask, self._trmask = _EMOTION_MASK, _TRUST_MASK
-        else:  # the complement: the worse situation has the bits
-            self._emask = tuple(_FULL_EMOTION ^ m for m in _EMOTION_MASK)
-            self._trmask = tuple(_FULL_TRUST ^ m for m in _TRUST_MASK)
+        # the worst-score search takes the complement: the worse situation has the bits
+        self._emask, self._trmask = meter_masks(maximise)
 
     def intern(self, tally: Tally) -> int:
         """The number of ``tally`` (numbering it if new)."""

@@ -36,9 +36,10 @@ SKIP_CHECK_STATES = 5_000
 #: work units validate spends on the checks that explore play states, per file: play
 #: states made, meter situations expanded, score situations expanded or compared. A
 #: count, not a time, so validate says the same on any machine. The shipped scenarios
-#: need up to about 0.7 million (revenue-share-demand); this leaves room for growth
-#: and keeps any file within seconds and well under 1 GB.
-VALIDATE_WORK = 2_000_000
+#: need up to about 0.71 million (revenue-share-demand); this leaves 40 % for growth
+#: and keeps any file within a fraction of a second of CPU (a unit is well under a
+#: microsecond) and well under 1 GB; 'analyze' has no such cap.
+VALIDATE_WORK = 1_000_000
 #: play states validate explores at most, per file (bounds its memory)
 VALIDATE_STATES = 300_000
 
@@ -159,55 +160,79 @@ def _meter_fronts(graph: PlayGraph, calm: bool, max_work: float
     state only the front of such meter pairs is kept. Returns the fronts, whether the
     search finished within ``max_work`` situations expanded, and how many it expanded.
     """
+    from sim.tools.analyze import meter_masks
+
     sc = graph.scenario
-    sign = 1 if calm else -1
-
-    def beats(a: tuple[int, int], b: tuple[int, int]) -> bool:
-        return sign * a[0] <= sign * b[0] and sign * a[1] >= sign * b[1]
-
-    start = (sc.customer.emotion, sc.customer.trust)
-    fronts: dict[int, list[tuple[int, int]]] = {0: [start]}
-    parent: dict[tuple[int, int, int], tuple[int, int, int, int]] = {}
-    arrivals: dict[str, list[tuple[int, int, list[tuple[str, int]]]]] = {}
-    queue = deque([(0, start)])
+    # a meter pair as one int whose bits include another's exactly when it beats it
+    emask, tmask = meter_masks(calm)
+    e0, t0 = sc.customer.emotion, sc.customer.trust
+    # per play state: (mask, emotion, trust) of the pairs no other beats
+    fronts: dict[int, list[tuple[int, int, int]]] = {0: [(emask[e0] | tmask[t0], e0, t0)]}
+    alive = {(0 << 14) | (e0 << 7) | t0}
+    # (state, emotion, trust) packed → (previous one packed, choice)
+    parent: dict[int, tuple[int, int]] = {}
+    # per ending: (mask, emotion, trust, state, its pair packed, choice)
+    arrivals: dict[str, list[tuple[int, int, int, int, int, int]]] = {}
+    queue = deque([(0, e0, t0)])
     tick = 0
+    info, states, edges = graph.info, graph.states, graph.edges
+    ending_ids = graph.ending_ids
 
-    def moves_to(sid: int, point: tuple[int, int]) -> list[tuple[str, int]]:
+    def moves_to(packed: int) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
-        key = (sid, *point)
-        while key in parent:
-            prev, pe, pt, choice = parent[key]
-            out.append((graph.node_of(prev), choice))
-            key = (prev, pe, pt)
+        while packed in parent:
+            packed, choice = parent[packed]
+            out.append((graph.node_of(packed >> 14), choice))
         return out[::-1]
 
+    done = True
     while queue:
         if tick >= max_work:
-            return arrivals, False, tick
+            done = False
+            break
         tick += 1
-        sid, point = queue.popleft()
-        if point not in fronts.get(sid, ()):
+        sid, e, t = queue.popleft()
+        here = (sid << 14) | (e << 7) | t
+        if here not in alive:
             continue  # beaten since it was queued
-        row = graph.info[graph.states[sid][0]]
-        for choice, target in graph.edges[sid]:
+        row = info[states[sid][0]]
+        for choice, target in edges[sid]:
             ci = row[choice]
-            nxt = (max(0, min(100, point[0] + ci.emotion)), max(0, min(100, point[1] + ci.trust)))
+            ne = e + ci.emotion
+            ne = 0 if ne < 0 else 100 if ne > 100 else ne
+            nt = t + ci.trust
+            nt = 0 if nt < 0 else 100 if nt > 100 else nt
+            m = emask[ne] | tmask[nt]
             if target < 0:
-                ending = graph.ending_ids[-1 - target]
-                here = arrivals.setdefault(ending, [])
-                if any(beats((e, t), nxt) for e, t, _ in here):
+                ending = ending_ids[-1 - target]
+                got = arrivals.setdefault(ending, [])
+                if any(x[0] | m == x[0] for x in got):
                     continue
-                here[:] = [a for a in here if not beats(nxt, (a[0], a[1]))]
-                here.append((*nxt, [*moves_to(sid, point), (graph.node_of(sid), choice)]))
+                got[:] = [x for x in got if x[0] | m != m]
+                got.append((m, ne, nt, sid, here, choice))
                 continue
-            front = fronts.setdefault(target, [])
-            if any(beats(p, nxt) for p in front):
+            front = fronts.get(target)
+            if front is None:
+                front = fronts[target] = []
+            elif any(x[0] | m == x[0] for x in front):
                 continue
-            front[:] = [p for p in front if not beats(nxt, p)]
-            front.append(nxt)
-            parent[(target, *nxt)] = (sid, point[0], point[1], choice)
-            queue.append((target, nxt))
-    return arrivals, True, tick
+            else:
+                keep = []
+                for x in front:
+                    if x[0] | m == m:
+                        alive.discard((target << 14) | (x[1] << 7) | x[2])
+                    else:
+                        keep.append(x)
+                front[:] = keep
+            front.append((m, ne, nt))
+            key = (target << 14) | (ne << 7) | nt
+            alive.add(key)
+            parent[key] = (here, choice)
+            queue.append((target, ne, nt))
+    found = {ending: [(ne, nt, [*moves_to(here), (graph.node_of(sid), choice)])
+                      for _, ne, nt, sid, here, choice in got]
+             for ending, got in arrivals.items()}
+    return found, done, tick
 
 
 #: meters at an ending that contradict its outcome (documented in docs/authoring.md)
