@@ -17,7 +17,7 @@ from sim.ui.doc import Block, Bubble, Cell, Chart, Doc, Heading, Para, Spacer, T
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button, chip, place_right_to_left
+from sim.ui.widgets import Button, button_width, chip, place_right_to_left
 
 
 def signed(n: int) -> str:
@@ -223,7 +223,7 @@ class DebriefScene(DocScene):
                              max(ts.font("title", True).get_height(),
                                  ts.line_height("h2") + ts.line_height("small") + 8))
         buttons = [
-            Button(pygame.Rect(0, 0, max(130, ts.measure(label, "body") + 80), bh), label,
+            Button(pygame.Rect(0, 0, max(130, button_width(ts, label, key)), bh), label,
                    action, key, primary=primary)
             for label, action, key, primary in (
                 (self.t("history"), "back", "Esc", False) if self.past is not None

@@ -25,7 +25,7 @@ from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry, industry
 from sim.ui.scenes.docscene import DocScene
 from sim.ui.text import Typesetter
-from sim.ui.widgets import Button
+from sim.ui.widgets import Button, button_width
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +442,7 @@ class HistoryScene(DocScene):
         footer = h - ts.line_height("tiny") - 16
         bh = ts.line_height("body") + 16
         header = pygame.Rect(pad, pad, w - 2 * pad, ts.line_height("h2") + 6)
-        back = Button(pygame.Rect(0, 0, max(140, ts.measure(self.t("menu"), "body") + 80), bh),
+        back = Button(pygame.Rect(0, 0, max(140, button_width(ts, self.t("menu"), "Esc")), bh),
                       self.t("menu"), "back", "Esc")
         back.rect.bottomright = (w - pad, footer - 10)
         view = pygame.Rect(pad, header.bottom + 10, w - 2 * pad,

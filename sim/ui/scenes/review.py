@@ -13,7 +13,7 @@ from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
 from sim.ui.scenes.debrief import signed
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button, place_right_to_left
+from sim.ui.widgets import Button, button_width, place_right_to_left
 
 
 class ReviewScene(DocScene):
@@ -103,7 +103,7 @@ class ReviewScene(DocScene):
         header = pygame.Rect(pad, pad, w - 2 * pad, ts.line_height("h2") + 6)
         n = len(self.history)
         buttons = [
-            Button(pygame.Rect(0, 0, max(120, ts.measure(label, "body") + 70), bh), label,
+            Button(pygame.Rect(0, 0, max(120, button_width(ts, label, key)), bh), label,
                    action, key, primary=action == "next", enabled=enabled)
             for label, action, key, enabled in (
                 (self.t("next"), "next", None, self.index < n - 1),
