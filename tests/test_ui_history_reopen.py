@@ -305,3 +305,20 @@ def test_the_terminal_agrees(made: Made, capsys: pytest.CaptureFixture[str]) -> 
     assert "Not finished" not in out and "(stopped)" not in out
     unfinished = out.split("Unfinished")[1].split("Past sessions")[0]
     assert "overdue-records" in unfinished and "deposit-rate" not in unfinished
+
+
+def test_one_finished_session_is_counted_in_the_singular(tmp_path: Path) -> None:
+    found = scenarios()
+    db = tmp_path / "one.db"
+    with open_store(db) as store:
+        recorder = store.start(NAME, found["angry-parent"], "en", "coach")
+        session = Session(found["angry-parent"])
+        recorder.attach(session)
+        for token in found["angry-parent"].tests[0].choose:
+            session.answer(token)
+    d = Driver(LIBRARY, size=(960, 540), lang="en", trainee=NAME, store=open_store(db),
+               settings_path=tmp_path / "w.json")
+    d.key(pygame.K_h)
+    headings = [b.text for b in d.scene.doc().blocks if type(b).__name__ == "Heading"]
+    assert "The five steps in your one finished session" in headings
+    assert not any("1 finished sessions" in h for h in headings)

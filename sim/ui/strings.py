@@ -331,6 +331,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The five steps over your last {n} finished sessions",
         "zh": "最近 {n} 次完成的练习中，五个步骤的表现",
     },
+    "h_mastery_one": {
+        "en": "The five steps in your one finished session",
+        "zh": "已完成的 1 次练习中，五个步骤的表现",
+    },
     "h_sessions": {"en": "All sessions ({n})", "zh": "全部练习（{n} 次）"},
     "no_finished": {"en": "No finished sessions yet.", "zh": "还没有完成的练习。"},
     "col_best": {"en": "Best", "zh": "最高分"},

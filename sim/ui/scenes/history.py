@@ -244,7 +244,7 @@ class HistoryScene(DocScene):
         """Per step, how often it was excellent / done / weak / missed lately."""
         t = self.t
         counted = max((m.total for m in self.mastery.values()), default=0)
-        head = Heading(t("h_mastery", n=counted), "h3")
+        head = Heading(strings.count("h_mastery", self.app.lang, counted), "h3")
         if not counted:
             return [head, Para(t("no_finished"), "small", theme.INK_SOFT)]
         rows = []
