@@ -322,3 +322,22 @@ def test_one_finished_session_is_counted_in_the_singular(tmp_path: Path) -> None
     headings = [b.text for b in d.scene.doc().blocks if type(b).__name__ == "Heading"]
     assert "The five steps in your one finished session" in headings
     assert not any("1 finished sessions" in h for h in headings)
+
+
+def test_the_terminal_never_offers_a_session_without_replies(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from sim.console.recording import unfinished_scenarios
+
+    db = tmp_path / "zero.db"
+    with open_store(db) as store:
+        store.start("Zed", scenarios()["angry-parent"], "en", "coach")
+    assert unfinished_scenarios(str(db), "Zed") == set()
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "play", "angry-parent",
+                          "--text", "--db", str(db), "--trainee", "Zed"], input="\n",
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "unfinished session" not in run.stdout and "Traceback" not in run.stderr
+    with open_store(db) as store:
+        [first, *_] = store.sessions("Zed", newest_first=False)
+        assert session_state(first) == "not_started" and first.status == "abandoned"

@@ -136,6 +136,11 @@ def _offer_resume(store: Any, scenario: Scenario, trainee: str, lang: str, out: 
     from sim.records import ResumeError
 
     open_ones = [s for s in store.unfinished(trainee) if s.scenario_id == scenario.id]
+    # a session left before its first reply has nothing to continue (the window and
+    # 'history' call it "no reply given"): close it instead of offering it
+    for empty in [s for s in open_ones if s.turns == 0]:
+        store.abandon(empty.id)
+    open_ones = [s for s in open_ones if s.turns > 0]
     if not open_ones:
         return None
     info = open_ones[0]
@@ -187,7 +192,8 @@ def unfinished_scenarios(db: str | None, trainee: str | None) -> set[str]:
     so a menu can mark them; picking one offers to continue it."""
     try:
         with open_store(db, create=False) as store:
-            return {s.scenario_id for s in store.unfinished(trainee or default_trainee())}
+            return {s.scenario_id for s in store.unfinished(trainee or default_trainee())
+                    if s.turns > 0}
     except StoreError:
         return set()
 
