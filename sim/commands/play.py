@@ -363,8 +363,9 @@ def terminal_menu(args: argparse.Namespace, scenario: Path | None) -> int:
         print(f"\n== {tr('library', lang)} ==")
         for i, sc in enumerate(loaded, start=1):
             mark = f" {unfinished_mark(lang)}" if sc.id in unfinished else ""
-            entry = (f"{i}. {text_of(sc.title, lang)} ({tr('difficulty', lang)} "
-                     f"{sc.difficulty}) — {text_of(sc.summary, lang)}{mark}")
+            level = f"{tr('difficulty', lang)} {sc.difficulty}"
+            level = f"（{level}）" if lang == "zh" else f" ({level})"
+            entry = f"{i}. {text_of(sc.title, lang)}{level} — {text_of(sc.summary, lang)}{mark}"
             print("\n".join(wrap("  " + entry, columns - 1, indent="     ")))
         while True:
             sys.stdout.write(tr("pick_scenario", lang, n=len(loaded)))

@@ -57,6 +57,19 @@ class Printer:
         self.lang = lang
         self.columns = columns or min(100, max(40, shutil.get_terminal_size().columns - 1))
 
+    @property
+    def colon(self) -> str:
+        """The colon after a label: a full-width one in Chinese (``你：``), else ``: ``."""
+        return "：" if self.lang == "zh" else ": "
+
+    def paren(self, text: str) -> str:
+        """``text`` in brackets: full-width ones in Chinese."""
+        return f"（{text}）" if self.lang == "zh" else f"({text})"
+
+    def listed(self, items: Iterable[str]) -> str:
+        """Items in a list: ``、`` between them in Chinese, else ``, ``."""
+        return ("、" if self.lang == "zh" else ", ").join(items)
+
     def t(self, text: object) -> str:
         """A scenario or label text in the chosen language."""
         return text_of(text, self.lang)  # type: ignore[arg-type]
@@ -108,12 +121,13 @@ class TerminalPlayer:
         """The title, case brief and the customer."""
         sc, p = self.scenario, self.p
         p.rule(p.t(sc.title))
-        p.line(f"{tr('case_brief', p.lang)}:")
+        p.line(f"{tr('case_brief', p.lang)}{p.colon.strip()}")
         p.line("  " + p.t(sc.briefing), "  ")
         if sc.authority is not None:
-            p.line(f"{tr('authority', p.lang)}:")
+            p.line(f"{tr('authority', p.lang)}{p.colon.strip()}")
             p.line("  " + p.t(sc.authority), "  ")
-        p.line(f"{tr('customer', p.lang)}: {p.t(sc.customer.name)} — {p.t(sc.customer.role)}")
+        p.line(f"{tr('customer', p.lang)}{p.colon}{p.t(sc.customer.name)} — "
+               f"{p.t(sc.customer.role)}")
 
     def show_node(self) -> None:
         """The customer's line, the meters and the replies on offer."""
@@ -136,19 +150,20 @@ class TerminalPlayer:
         if turn.typed is not None:
             from sim.match.strings import tr as mtr
 
-            p.line(f"{tr('you', p.lang)}: {quoted(turn.typed)}")
+            p.line(f"{tr('you', p.lang)}{p.colon}{quoted(turn.typed)}")
             how = ""
             if self.coach and match is not None and match.best.index == turn.index:
-                how = f" ({mtr('similarity', p.lang, s=match.best.score)})"
-            p.line(f"  [{mtr('taken_as', p.lang)}: {quoted(p.t(choice.reply))}{how}]", "   ")
+                how = (("" if p.lang == "zh" else " ")
+                       + p.paren(mtr("similarity", p.lang, s=match.best.score)))
+            p.line(f"  [{mtr('taken_as', p.lang)}{p.colon}{quoted(p.t(choice.reply))}{how}]", "   ")
         else:
-            p.line(f"{tr('you', p.lang)}: {p.t(choice.reply)}")
+            p.line(f"{tr('you', p.lang)}{p.colon}{p.t(choice.reply)}")
         if self.coach:
             step = p.t(STEP_LABELS[turn.step]) if turn.step else "—"
-            p.line(f"  [{tr('step_tag', p.lang)}: {step} · {tr('quality', p.lang)}: "
+            p.line(f"  [{tr('step_tag', p.lang)}{p.colon}{step} · {tr('quality', p.lang)}{p.colon}"
                    f"{p.t(QUALITY_LABELS[turn.quality])}]")
             if choice.why:
-                p.line(f"  {tr('why', p.lang)}: {p.t(choice.why)}", "    ")
+                p.line(f"  {tr('why', p.lang)}{p.colon}{p.t(choice.why)}", "    ")
 
     def show_ending(self) -> None:
         """The ending reached (or why there is none)."""
@@ -158,8 +173,8 @@ class TerminalPlayer:
             p.line(tr("stuck" if s.is_stuck else "stopped", p.lang))
             return
         if ending.say:
-            p.line(f"{p.t(self.scenario.customer.name)}: {p.t(ending.say)}")
-        p.rule(f"{tr('ending', p.lang)}: {p.t(ending.title)}")
+            p.line(f"{p.t(self.scenario.customer.name)}{p.colon}{p.t(ending.say)}")
+        p.rule(f"{tr('ending', p.lang)}{p.colon}{p.t(ending.title)}")
         if ending.epilogue:
             p.line(p.t(ending.epilogue))
 
@@ -195,8 +210,8 @@ class TerminalPlayer:
             return False
         p.line()
         if node.note:
-            p.line(f"  ({p.t(node.note)})", "   ")
-        p.line(f"{p.t(self.scenario.customer.name)}: {p.t(node.say)}")
+            p.line(f"  {p.paren(p.t(node.note))}", "   ")
+        p.line(f"{p.t(self.scenario.customer.name)}{p.colon}{p.t(node.say)}")
         p.line(f"  {tr('emotion', p.lang)} [{meter_bar(s.emotion)}] {s.emotion:3d}   "
                f"{tr('trust', p.lang)} [{meter_bar(s.trust)}] {s.trust:3d}")
         return True
@@ -231,8 +246,8 @@ class TerminalPlayer:
             return turn
         node = self.scenario.nodes[s.node_id]
         self.pending, self.pending_text = match.closest(2), match.text
-        p.line(f"{tr('you', p.lang)}: {quoted(match.text)}")
-        p.line(f"{p.t(self.scenario.customer.name)}: {mtr('unsure', p.lang)}")
+        p.line(f"{tr('you', p.lang)}{p.colon}{quoted(match.text)}")
+        p.line(f"{p.t(self.scenario.customer.name)}{p.colon}{mtr('unsure', p.lang)}")
         p.line(f"  {mtr('pick_closest', p.lang)}")
         for n, index in enumerate(self.pending, start=1):
             p.line(f"  {n}. {p.t(node.choices[index].reply)}", "     ")
@@ -321,39 +336,39 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     """The debrief as text: score, steps, order, pitfalls, better replies, facts, advice."""
     lang = p.lang
     p.rule(tr("debrief", lang))
-    p.line(f"{tr('outcome', lang)}: {p.t(OUTCOME_LABELS[d.outcome])}    "
-           f"{tr('score', lang)}: {score_text(d.score)}/100    {tr('emotion', lang)} "
+    p.line(f"{tr('outcome', lang)}{p.colon}{p.t(OUTCOME_LABELS[d.outcome])}    "
+           f"{tr('score', lang)}{p.colon}{score_text(d.score)}/100    {tr('emotion', lang)} "
            f"{d.emotion}  "
            f"{tr('trust', lang)} {d.trust}")
     # a part without a maximum only takes points away (mistakes, the ending's bound)
     parts = " · ".join(f"{p.t(part.label)} {points_text(part.points)}"
                        + (f"/{part.maximum}" if part.maximum else "") for part in d.parts)
     p.line("  " + parts, "  ")
-    p.line(f"  {tr('how_scored', lang)}: {p.t(d.scoring)}", "    ")
+    p.line(f"  {tr('how_scored', lang)}{p.colon}{p.t(d.scoring)}", "    ")
     if d.turning_point is not None:
         tp = d.turning_point
         p.rule(p.t(TURNING_LABEL))
         p.line(p.t(tp.message), "  ")
-        p.line(f"  {tr('you_said', lang)}: {quoted(p.t(tp.reply))}", "    ")
-        p.line(f"  {p.t(KEPT_OPEN_LABEL)}: {quoted(p.t(tp.better_reply))}", "    ")
+        p.line(f"  {tr('you_said', lang)}{p.colon}{quoted(p.t(tp.reply))}", "    ")
+        p.line(f"  {p.t(KEPT_OPEN_LABEL)}{p.colon}{quoted(p.t(tp.better_reply))}", "    ")
 
     p.rule(tr("steps", lang))
     for i, step in enumerate(STEPS, start=1):
         result = d.steps[step]
-        turns = ", ".join(tr("turn_ref", lang, n=t) for t in result.turns) or "—"
-        p.line(f"{i}. {p.t(STEP_LABELS[step])}: {p.t(STATUS_LABELS[result.status])} "
-               f"({tr('turns', lang)}: {turns})")
+        turns = p.listed(tr("turn_ref", lang, n=t) for t in result.turns) or "—"
+        p.line(f"{i}. {p.t(STEP_LABELS[step])}{p.colon}{p.t(STATUS_LABELS[result.status])}"
+               + ("" if lang == "zh" else " ") + p.paren(f"{tr('turns', lang)}{p.colon}{turns}"))
         for review in d.turns:
             if review.number in result.turns:
-                p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}: "
+                p.line(f"   {tr('turn_n', lang, n=review.number)} — {tr('you_said', lang)}{p.colon}"
                        f"{quoted(review.typed or p.t(review.reply))} "
                        f"[{p.t(QUALITY_LABELS[review.quality])}]", "     ")
                 if review.typed:
-                    p.line(f"     {taken_as(lang)}: {quoted(p.t(review.reply))}", "       ")
+                    p.line(f"     {taken_as(lang)}{p.colon}{quoted(p.t(review.reply))}", "       ")
         if result.better is not None:
             note = STEP_ROW_LABELS["better_of_step" if result.better_same_step
                                    else "at_that_turn"]
-            p.line(f"   {p.t(note).format(n=result.better_turn)}: "
+            p.line(f"   {p.t(note).format(n=result.better_turn)}{p.colon}"
                    f"{quoted(p.t(result.better.reply))}", "     ")
     if d.order_problems:
         p.rule(tr("order", lang))
@@ -363,7 +378,8 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     if critical:  # the errors the method calls critical come first
         p.rule(p.t(CRITICAL_LABEL))
         for pit in critical:
-            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
+            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, "
+                   f"{p.t(PITFALL_LABELS[pit.pitfall])}{p.colon}"
                    f"{quoted(p.t(pit.reply))}", "  ")
             if pit.why:
                 p.line("    " + p.t(pit.why), "    ")
@@ -371,7 +387,8 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     if others:
         p.rule(tr("pitfalls", lang))
         for pit in others:
-            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, {p.t(PITFALL_LABELS[pit.pitfall])}: "
+            p.line(f"- {tr('turn_n', lang, n=pit.turn)}, "
+                   f"{p.t(PITFALL_LABELS[pit.pitfall])}{p.colon}"
                    f"{quoted(p.t(pit.reply))}", "  ")
             if pit.why:
                 p.line("    " + p.t(pit.why), "    ")
@@ -380,9 +397,12 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
         for review in d.missed:
             better = review.better
             assert better is not None
-            p.line(f"- {tr('turn_n', lang, n=review.number)}: {tr('you_said', lang)} "
-                   f"{quoted(review.typed or p.t(review.reply))}", "  ")
-            p.line(f"    {tr('better_was', lang)}: {quoted(p.t(better.reply))} — "
+            p.line(f"- {tr('turn_n', lang, n=review.number)}{p.colon}{tr('you_said', lang)}"
+                   f"{'' if lang == 'zh' else ' '}{quoted(review.typed or p.t(review.reply))}",
+                   "  ")
+            if review.typed:
+                p.line(f"    {taken_as(lang)}{p.colon}{quoted(p.t(review.reply))}", "      ")
+            p.line(f"    {tr('better_was', lang)}{p.colon}{quoted(p.t(better.reply))} — "
                    + tr("would_have", lang, e=better.emotion_delta, t=better.trust_delta),
                    "    ")
             if better.why:
@@ -394,11 +414,11 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     if not d.facts_learned:
         p.line("  " + tr("nothing", lang))
     if d.facts_missed:
-        p.line(f"{tr('facts_missed', lang)}:")
+        p.line(f"{tr('facts_missed', lang)}{p.colon.strip()}")
         for fact in d.facts_missed:
             p.line(f"- {p.t(facts[fact])}", "  ")
     weak = [s for s in STEPS if d.steps[s].status in ("weak", "missed")]
     if weak:
         p.rule(tr("advice", lang))
         for step in weak:
-            p.line(f"- {p.t(STEP_LABELS[step])}: {p.t(STEP_ADVICE[step])}", "  ")
+            p.line(f"- {p.t(STEP_LABELS[step])}{p.colon}{p.t(STEP_ADVICE[step])}", "  ")
