@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sim.coach import assess
 from sim.coach.scoring import HIGH_EMOTION, Tally, tally_advance, tally_score, tally_start
 from sim.engine import Session
-from sim.engine.statespace import explore
+from sim.engine.playgraph import build
 from sim.scenario import STEPS, Scenario, check_bytes
 from tests.test_scoring import SHIPPED
 
@@ -31,7 +31,7 @@ def best_from(scenario: Scenario, session: Session, tally: Tally,
     if session.ending is not None:
         return tally_score(scenario, tally, session.ending.outcome, session.emotion,
                            session.trust)
-    space = explore(scenario, start=session.node_id, emotion=session.emotion,
+    space = build(scenario, reduce=False, start=session.node_id, emotion=session.emotion,
                     trust=session.trust, flags=session.flags, learned=session.learned,
                     visited=session.visits, turn=session.turn, max_states=max_states)
     if not space.complete:
@@ -51,15 +51,17 @@ def best_from(scenario: Scenario, session: Session, tally: Tally,
         top = float("-inf")
         if not space.edges[sid]:
             top = tally_score(scenario, t, "unfinished", state[1], state[2])
-        for edge in space.edges[sid]:
-            c = node.choices[edge.choice]
+        for choice, target in space.edges[sid]:
+            c = node.choices[choice]
             t2 = tally_advance(t, c.step, c.quality, c.pitfall, state[1] >= HIGH_EMOTION)
-            if edge.target < 0:
-                outcome = scenario.endings[edge.ending].outcome
-                top = max(top, tally_score(scenario, t2, outcome, edge.emotion, edge.trust))
+            if target < 0:
+                outcome = scenario.endings[space.ending_ids[-1 - target]].outcome
+                emotion = max(0, min(100, state[1] + c.effects.emotion))
+                trust = max(0, min(100, state[2] + c.effects.trust))
+                top = max(top, tally_score(scenario, t2, outcome, emotion, trust))
             else:
-                nxt.append((edge.target, t2))
-                todo.append((edge.target, t2))
+                nxt.append((target, t2))
+                todo.append((target, t2))
         succ[key] = (nxt, top)
         if len(succ) > 20 * max_states:
             return None

@@ -10,21 +10,27 @@ from hypothesis import strategies as st
 
 from sim.coach import assess
 from sim.engine import Session
-from sim.engine.statespace import StateSpace, explore, find_ending
+from sim.engine.playgraph import PlayGraph, build, find_ending
 from sim.scenario import Scenario, load_scenario
 from tests.conftest import EXAMPLES
 from tests.test_scoring import GENERATED
 
 
-def endings_from(space: StateSpace, root: int) -> set[str]:
+def explore(scenario: Scenario, **preset) -> PlayGraph:
+    """Every exact play state (the meters and all that conditions read), as the
+    turning point's searches see them."""
+    return build(scenario, reduce=False, **preset)
+
+
+def endings_from(space: PlayGraph, root: int) -> set[str]:
     seen, stack, found = {root}, [root], set()
     while stack:
-        for edge in space.edges[stack.pop()]:
-            if edge.target < 0:
-                found.add(edge.ending)
-            elif edge.target not in seen:
-                seen.add(edge.target)
-                stack.append(edge.target)
+        for _, target in space.edges[stack.pop()]:
+            if target < 0:
+                found.add(space.ending_ids[-1 - target])
+            elif target not in seen:
+                seen.add(target)
+                stack.append(target)
     return found
 
 
@@ -46,8 +52,7 @@ def test_explore_from_the_middle_of_a_session(which: int, seed: int, cut: int) -
     while not s.is_over and s.turn < cut:
         pick = rng.randrange(len(s.choices()))
         turn = s.choose(pick)
-        (edge,) = [e for e in whole.edges[state] if e.choice == turn.index]
-        state = edge.target
+        (state,) = [t for c, t in whole.edges[state] if c == turn.index]
     if s.is_over:
         return
     middle = explore(scenario, start=s.node_id, emotion=s.emotion, trust=s.trust,
@@ -101,22 +106,23 @@ def best_by_brute_force(scenario: Scenario, history) -> list[int]:
         if state not in best:
             seen, stack, top = {state}, [state], -1
             while stack:
-                for edge in space.edges[stack.pop()]:
-                    if edge.target < 0:
-                        top = max(top, RANKS.index(scenario.endings[edge.ending].outcome))
-                    elif edge.target not in seen:
-                        seen.add(edge.target)
-                        stack.append(edge.target)
+                for _, target in space.edges[stack.pop()]:
+                    if target < 0:
+                        ending = space.ending_ids[-1 - target]
+                        top = max(top, RANKS.index(scenario.endings[ending].outcome))
+                    elif target not in seen:
+                        seen.add(target)
+                        stack.append(target)
             best[state] = top
         return best[state]
 
     out, state = [rank_from(0)], 0
     for t in history:
-        (edge,) = [e for e in space.edges[state] if e.choice == t.index]
-        if edge.target < 0:
-            out.append(RANKS.index(scenario.endings[edge.ending].outcome))
+        (target,) = [tg for c, tg in space.edges[state] if c == t.index]
+        if target < 0:
+            out.append(RANKS.index(scenario.endings[space.ending_ids[-1 - target]].outcome))
         else:
-            state = edge.target
+            state = target
             out.append(rank_from(state))
     return out
 

@@ -32,8 +32,8 @@ from typing import Any
 
 from sim.coach.labels import OUTCOME_LABELS, Text
 from sim.engine import ChoiceError, Turn
+from sim.engine.playgraph import find_ending
 from sim.engine.session import Session
-from sim.engine.statespace import find_ending
 from sim.scenario import Choice, Condition, Scenario
 from sim.scenario.model import Text as ScenarioText
 

@@ -24,10 +24,9 @@ score is the debrief's.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +48,7 @@ from sim.coach.scoring import (
     tally_start,
 )
 from sim.engine.playgraph import (
+    HandPlay,
     PlayGraph,
     build,
     can_end,
@@ -56,7 +56,6 @@ from sim.engine.playgraph import (
     reach_avoiding_step,
     steps_offered,
 )
-from sim.engine.statespace import PlayContext
 from sim.scenario import STEPS, Scenario
 
 log = logging.getLogger(__name__)
@@ -185,63 +184,20 @@ class Analysis:
 # --- replaying what was found -----------------------------------------------------------
 
 def replay(scenario: Scenario, moves: list[Move]) -> Play:
-    """Play ``moves`` as the engine does and assess them with the coach.
-
-    The turns are built here rather than by :class:`sim.engine.Session`, whose state
-    machine takes seconds to build for a scenario of thousands of nodes; the tests check
-    that both give the same debriefs. The plan names replies as ``play --choices`` does.
-    """
+    """Play ``moves`` as the engine does (:class:`~sim.engine.playgraph.HandPlay`) and
+    assess them with the coach. The plan names replies as ``play --choices`` does."""
     from sim.coach.debrief import assess_history
-    from sim.engine import Turn
 
-    emotion, trust = scenario.customer.emotion, scenario.customer.trust
-    flags: dict[str, bool | int] = {}
-    learned: set[str] = set()
-    visits: Counter[str] = Counter({scenario.start: 1})
-    turns: list[Turn] = []
+    play = HandPlay(scenario)
     plan: list[str] = []
-    ending: str | None = None
-
-    def ctx() -> PlayContext:
-        # the live sets, not copies: a condition reads them at once (copies per turn
-        # would make a long play quadratic)
-        return PlayContext(emotion, trust, len(turns), flags, learned, visits)  # type: ignore[arg-type]
-
     for node_id, index in moves:
-        node = scenario.nodes[node_id]
-        now = ctx()
-        offered = tuple(i for i, c in enumerate(node.choices)
-                        if c.when is None or c.when.holds(now))
-        choice = node.choices[index]
-        plan.append(choice.id or str(offered.index(index) + 1))
-        before = (emotion, trust)
-        emotion = max(0, min(100, emotion + choice.effects.emotion))
-        trust = max(0, min(100, trust + choice.effects.trust))
-        new = tuple(f for f in dict.fromkeys(choice.learn) if f not in learned)
-        learned.update(new)
-        flags.update(choice.set)
-        turns.append(Turn(len(turns) + 1, node_id, index, choice.id, choice.step,
-                          choice.quality, choice.pitfall, before[0], before[1], emotion,
-                          trust, offered, new, None, ""))
-        now = ctx()
-        rule = next((r for r, rl in enumerate(scenario.rules) if rl.when.holds(now)), None)
-        if rule is not None:
-            dest = scenario.rules[rule].goto
-        elif choice.goto is not None:
-            dest = choice.goto
-        else:
-            dest = next(r.goto for r in choice.branch or () if r.when is None
-                        or r.when.holds(now))
-        turns[-1] = dataclasses.replace(turns[-1], rule=rule, dest=dest)
-        visits[dest] += 1
-        if dest in scenario.endings:
-            ending = dest
-    here = scenario.nodes.get(turns[-1].dest if turns else scenario.start)
-    now = ctx()
-    stuck = here is not None and not any(c.when is None or c.when.holds(now)
-                                         for c in here.choices)
-    debrief = assess_history(scenario, turns, ending, stuck=stuck, turning=False)
-    return Play(moves, ending, debrief.outcome, debrief.score, plan,
+        offered = play.offered()
+        plan.append(scenario.nodes[node_id].choices[index].id
+                    or str(offered.index(index) + 1))
+        play.give(index, offered)
+    stuck = play.ending is None and not play.offered()
+    debrief = assess_history(scenario, play.turns, play.ending, stuck=stuck, turning=False)
+    return Play(moves, play.ending, debrief.outcome, debrief.score, plan,
                 {s: r.status for s, r in debrief.steps.items()})
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from sim.coach import assess_history
 from sim.engine import Turn
-from sim.engine.statespace import PlayContext
+from sim.engine.playgraph import HandPlay
 from sim.scenario import Choice, Problem, Scenario, languages_of, text_of
 
 #: the content-blind players, as a play-through test's ``player:`` names them
@@ -159,49 +159,21 @@ def play_blind(scenario: Scenario, pick: Callable[[Offer], int], *,
                max_turns: int = MAX_BLIND_TURNS) -> tuple[list[Turn], str | None, bool, bool]:
     """Play ``scenario`` giving the reply ``pick`` chooses among those offered.
 
-    Mirrors :class:`sim.engine.Session` step by step without building its state machine
-    (seconds for a scenario of thousands of nodes). Returns the turns, the ending (None if
+    Steps the play as :class:`sim.engine.Session` does
+    (:class:`~sim.engine.playgraph.HandPlay`). Returns the turns, the ending (None if
     none was reached), whether the play was stuck, and whether it hit ``max_turns``.
     """
-    emotion, trust = scenario.customer.emotion, scenario.customer.trust
-    flags: dict[str, bool | int] = {}
-    learned: set[str] = set()
-    visited: set[str] = {scenario.start}
-    here = scenario.start
-    turns: list[Turn] = []
-    while len(turns) < max_turns:
-        node = scenario.nodes[here]
-        # the live sets, not copies: conditions read them at once, and copying them each
-        # turn would make a long play quadratic
-        now = PlayContext(emotion, trust, len(turns), flags, learned, visited)  # type: ignore[arg-type]
-        offered = [(i, c) for i, c in enumerate(node.choices)
-                   if c.when is None or c.when.holds(now)]
-        if not offered:
-            return turns, None, True, False
-        index, choice = offered[pick(offered)]
-        before = (emotion, trust)
-        emotion = max(0, min(100, emotion + choice.effects.emotion))
-        trust = max(0, min(100, trust + choice.effects.trust))
-        new = tuple(f for f in dict.fromkeys(choice.learn) if f not in learned)
-        learned.update(new)
-        flags.update(choice.set)
-        now = PlayContext(emotion, trust, len(turns) + 1, flags, learned, visited)  # type: ignore[arg-type]
-        rule = next((r for r, rl in enumerate(scenario.rules) if rl.when.holds(now)), None)
-        if rule is not None:
-            dest = scenario.rules[rule].goto
-        elif choice.goto is not None:
-            dest = choice.goto
-        else:
-            dest = next(r.goto for r in choice.branch or ()
-                        if r.when is None or r.when.holds(now))
-        turns.append(Turn(len(turns) + 1, here, index, choice.id, choice.step, choice.quality,
-                          choice.pitfall, before[0], before[1], emotion, trust,
-                          tuple(i for i, _ in offered), new, rule, dest))
-        visited.add(dest)
-        if dest in scenario.endings:
-            return turns, dest, False, False
-        here = dest
-    return turns, None, False, True
+    play = HandPlay(scenario)
+    while len(play.turns) < max_turns:
+        node = scenario.nodes[play.here]
+        indices = play.offered()
+        if not indices:
+            return play.turns, None, True, False
+        offered = [(i, node.choices[i]) for i in indices]
+        play.give(offered[pick(offered)][0], indices)
+        if play.ending is not None:
+            return play.turns, play.ending, False, False
+    return play.turns, None, False, True
 
 
 def _plan(turns: list[Turn]) -> list[str]:
