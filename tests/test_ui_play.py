@@ -138,8 +138,12 @@ def test_every_reply_is_reachable_with_a_cue(size: tuple[int, int], scale: float
     d.settle()
     scene = d.scene
     lay = scene.layout()
-    area = lay["replies"]
+    area = lay["list"]
     hidden = [b for b in lay["buttons"] if b.rect.bottom > area.bottom + 1]
+    # the cue has a band of its own: it never covers a reply
+    assert not lay["cue"].colliderect(area)
+    assert lay["cue"].height > 0 if hidden else lay["cue"].height == 0
+    assert lay["list"].union(lay["cue"]).height <= lay["replies"].height
     drawn: list[str] = []
     real = d.app.ts.draw
 
@@ -161,7 +165,7 @@ def test_every_reply_is_reachable_with_a_cue(size: tuple[int, int], scale: float
         d.step()
     d.settle()
     lay = scene.layout()
-    assert lay["buttons"][-1].rect.bottom <= lay["replies"].bottom + 1
+    assert lay["buttons"][-1].rect.bottom <= lay["list"].bottom + 1
 
 
 def test_settings_panel_is_remembered(tmp_path: Path) -> None:
@@ -214,3 +218,75 @@ def test_a_session_without_replies_is_not_offered_for_resume(tmp_path: Path) -> 
         d.scene.refresh_records()
         assert store.planned == planned
         assert [u.turns for u in d.scene.unfinished] == [t for t in turns if t]
+
+
+@pytest.mark.parametrize("size", [(960, 540), (1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("scale", [0.8, 1.0, 1.6])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_authority_card_fits_or_scrolls_with_a_cue(size: tuple[int, int], scale: float,
+                                                   lang: str, tmp_path: Path) -> None:
+    d = Driver(LIBRARY, size=size, lang=lang, settings_path=tmp_path / "w.json")
+    d.app.settings.text_scale = d.app.ts.text_scale = scale
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.key(pygame.K_a, unicode="a")
+    d.settle()
+    scene = d.scene
+    card = scene.layout()["authority"]
+    assert d.app.surface.get_rect().contains(card["card"])
+    assert card["card"].contains(card["body"]) and card["card"].contains(card["cue"])
+    overflow = card["body_h"] > card["body"].height
+    assert (card["cue"].height > 0) == overflow
+    drawn: list[str] = []
+    real = d.app.ts.draw
+
+    def spy(surface, text, *a, **k):  # type: ignore[no-untyped-def]
+        drawn.append(text)
+        return real(surface, text, *a, **k)
+
+    d.app.ts.draw = spy  # type: ignore[method-assign]
+    d.app.ts.audit = []
+    d.shot(tmp_path / "a.png")
+    assert not d.app.ts.audit
+    d.app.ts.audit = None
+    assert (d.app.t("more_text_below") in drawn) == overflow
+    if overflow:  # the keys scroll the card to its last line, and the cue turns
+        for _ in range(40):
+            d.key(pygame.K_DOWN)
+        d.settle()
+        assert scene.authority_scroll.offset == scene.authority_scroll.max_offset > 0
+        drawn.clear()
+        d.shot(tmp_path / "b.png")
+        assert d.app.t("more_text_above") in drawn
+        assert d.app.t("more_text_below") not in drawn
+
+
+def test_brief_a_shows_the_authority(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, size=(960, 540), settings_path=tmp_path / "w.json")
+    d.app.settings.text_scale = d.app.ts.text_scale = 1.6
+    d.key(pygame.K_RETURN)
+    d.settle()
+    scene = d.scene
+    assert scene.scroll.max_offset > 0, "the brief fits: nothing to scroll to"
+    d.key(pygame.K_a, unicode="a")
+    d.settle()
+    index = scene.authority_index()
+    assert index is not None
+    page = scene.page(scene.doc_view())
+    top = scene.doc().offset_of(d.app.ts, page.width, index)
+    assert scene.scroll.offset == min(top, scene.scroll.max_offset) > 0
+
+
+def test_menu_list_scrolls_to_the_selected_case(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, size=(960, 540), settings_path=tmp_path / "w.json")
+    d.app.settings.text_scale = d.app.ts.text_scale = 1.6
+    d.settle()
+    scene = d.scene
+    for _ in range(len(d.app.library.entries)):
+        d.key(pygame.K_DOWN)
+    d.settle()
+    lay = scene.layout()
+    card = lay.cards[scene.selected]
+    assert scene.selected == len(lay.cards) - 1
+    top = lay.list_view.y + card.y - round(scene.scroll.offset)
+    assert lay.list_view.y <= top and top + card.h <= lay.list_view.bottom + 1

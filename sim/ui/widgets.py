@@ -282,3 +282,39 @@ def draw_scrollbar(surface: pygame.Surface, rect: pygame.Rect, scroll: Scroll) -
     y = track.y + round((track.height - h) * scroll.offset / max(1, scroll.max_offset))
     pygame.draw.rect(surface, theme.LINE, track, border_radius=2)
     pygame.draw.rect(surface, theme.INK_FAINT, (track.x, y, 4, h), border_radius=2)
+
+
+def cue_height(ts: Typesetter) -> int:
+    """Height of the band :func:`draw_more_cue` draws in."""
+    return ts.line_height("tiny") + 14
+
+
+def draw_more_cue(
+    surface: pygame.Surface, ts: Typesetter, band: pygame.Rect, scroll: Scroll, below: str,
+    above: str,
+) -> None:
+    """In ``band`` -- space of its own beside a scrolled list, so the cue never hides
+    content -- say in words, with an arrow shape pointing the way, that more is hidden
+    below (``below``) and/or above (``above``). Nothing when all is in view."""
+    if band.height <= 0:
+        return
+    pills = [(down, text) for down, text in ((True, below), (False, above))
+             if (scroll.max_offset - scroll.offset > 1 if down else scroll.offset > 1)]
+    h = ts.line_height("tiny") + 6
+    r = max(3, h // 4)
+    x = band.x + 8
+    for down, text in pills:
+        avail = band.right - 8 - x
+        if avail < 3 * h:
+            break
+        width = min(avail, ts.measure(text, "tiny", True) + 2 * r + 30)
+        box = pygame.Rect(x, 0, width, h)
+        box.centery = band.centery
+        pygame.draw.rect(surface, theme.ACCENT_DARK, box, border_radius=h // 2)
+        cx, cy = box.x + 10 + r, box.centery
+        tip = (cx, cy + r) if down else (cx, cy - r)
+        base = cy - r if down else cy + r
+        pygame.draw.polygon(surface, (255, 255, 255), [(cx - r, base), (cx + r, base), tip])
+        ts.draw(surface, text, (cx + r + 8, cy), "tiny", (255, 255, 255), bold=True,
+                anchor="midleft", max_width=box.right - cx - r - 16)
+        x = box.right + 10

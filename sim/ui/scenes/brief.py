@@ -134,6 +134,8 @@ class BriefScene(DocScene):
             self.start()
         elif k is Kind.BACK:
             self.app.pop()
+        elif k is Kind.HOTKEY and intent.value == "a":
+            self.show_authority()
         elif k is Kind.HOTKEY and intent.value == "c":
             self.app.settings.coach = not self.app.settings.coach
             self.app.save_settings()
@@ -151,6 +153,24 @@ class BriefScene(DocScene):
                     return
         else:
             self.handle_scroll(intent)
+
+    def authority_index(self) -> int | None:
+        """The index of the "Your authority" heading in the page (None: the case names
+        no authority)."""
+        heading = self.t("your_authority")
+        for i, block in enumerate(self.doc().blocks):
+            if isinstance(block, Heading) and block.text == heading:
+                return i
+        return None
+
+    def show_authority(self) -> None:
+        """A: scroll the page to the trainee's authority (it is often below the fold)."""
+        index = self.authority_index()
+        if index is None:
+            self.app.notify(self.t("no_authority"))
+            return
+        page = self.page(self.doc_view())
+        self.scroll.to(self.doc().offset_of(self.app.ts, page.width, index))
 
     def start(self) -> None:
         """Begin play (first asking, if the records cannot be used, whether to play

@@ -17,7 +17,15 @@ import pygame
 from sim.ui.doc import Doc
 from sim.ui.intents import Intent, Kind
 from sim.ui.scene import Scene
-from sim.ui.widgets import Button, Scroll, draw_button, draw_scrollbar, panel
+from sim.ui.widgets import (
+    Button,
+    Scroll,
+    cue_height,
+    draw_button,
+    draw_more_cue,
+    draw_scrollbar,
+    panel,
+)
 
 
 class DocScene(Scene):
@@ -53,8 +61,12 @@ class DocScene(Scene):
         raise NotImplementedError
 
     def page(self, view: pygame.Rect) -> pygame.Rect:
-        """The rect inside the panel ``view`` where the page's blocks are drawn."""
-        return view.inflate(*self.page_inset)
+        """The rect inside the panel ``view`` where the page's blocks are drawn; when the
+        page is longer than that, a band at its foot is kept for the "more below" cue."""
+        page = view.inflate(*self.page_inset)
+        if self.doc().height(self.app.ts, page.width) > page.height:
+            page.height -= cue_height(self.app.ts)
+        return page
 
     # -- input and time ------------------------------------------------------------------
 
@@ -90,8 +102,13 @@ class DocScene(Scene):
     def draw_doc(self, surface: pygame.Surface, view: pygame.Rect) -> None:
         """The panel ``view`` with the page in it, scrolled, and its scrollbar."""
         panel(surface, view, radius=14)
-        self.doc().draw(surface, self.app.ts, self.page(view), self.scroll.offset)
+        page = self.page(view)
+        self.doc().draw(surface, self.app.ts, page, self.scroll.offset)
         draw_scrollbar(surface, view.inflate(-6, -16), self.scroll)
+        band = pygame.Rect(page.x, page.bottom, page.width,
+                           view.inflate(*self.page_inset).bottom - page.bottom)
+        draw_more_cue(surface, self.app.ts, band, self.scroll, self.t("more_text_below"),
+                      self.t("more_text_above"))
 
     def draw_buttons(self, surface: pygame.Surface, buttons: Iterable[Button]) -> None:
         """The buttons, the one under the pointer highlighted."""

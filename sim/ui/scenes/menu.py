@@ -42,7 +42,9 @@ class MenuLayout:
     banner: pygame.Rect | None
     banner_buttons: list[Button]
     footer_y: int
-    compact: int  # 0 full sidebar, 1 smaller title, 2 labels beside the controls
+    #: 0 full sidebar, 1 smaller title, 2 labels beside the controls, 3 labels above and
+    #: only the name, mode and answer (language and sound stay on L, M and F3)
+    compact: int
     labels: list[tuple[str, tuple[int, int]]]  # (string key, midleft)
     head_w: int  # room for the list's heading
 
@@ -135,11 +137,14 @@ class MenuScene(Scene):
         pad = 20
         lh_tiny = ts.line_height("tiny")
         footer_y = h - lh_tiny - 16
-        side_w = max(250, min(380, int(w * 0.28)))
+        # Larger text widens the sidebar (up to 38 % of the window) before anything in it
+        # is shortened.
+        grow = max(1.0, ts.text_scale)
+        side_w = max(250, min(int(380 * grow), int(w * 0.28 * grow), int(w * 0.38)))
         sidebar = pygame.Rect(pad, pad, side_w, footer_y - 2 * pad)
-        for compact in (0, 1, 2):  # shed ornaments until the sidebar fits
+        for compact in (0, 1, 2, 3):  # shed ornaments until the sidebar fits, uncut
             name_box, buttons, labels, end = self.sidebar_layout(sidebar, compact)
-            if end <= sidebar.bottom:
+            if end <= sidebar.bottom and self.sidebar_uncut(buttons, labels, sidebar, compact):
                 break
         main_x = sidebar.right + pad
         main_w = w - main_x - pad
@@ -185,8 +190,25 @@ class MenuScene(Scene):
         self._layout = MenuLayout(sidebar, name_box, buttons, list_view, cards, cy,
                                   banner, banner_buttons, footer_y, compact, labels, head_w)
         self._layout_key = key
-        self.scroll.set_extent(cy, list_view.height)
         return self._layout
+
+    def label_width(self, sidebar: pygame.Rect, compact: int) -> int:
+        """Room for a control's label (beside the control in compact 2)."""
+        inner_w = sidebar.width - 36
+        return inner_w * 2 // 5 - 8 if compact == 2 else inner_w
+
+    def sidebar_uncut(
+        self, buttons: list[Button], labels: list[tuple[str, tuple[int, int]]],
+        sidebar: pygame.Rect, compact: int,
+    ) -> bool:
+        """True when every label and button text fits whole (nothing ellipsised)."""
+        ts = self.app.ts
+        label_w = self.label_width(sidebar, compact)
+        if any(ts.measure(self.app.t(k), "small", True) > label_w for k, _ in labels
+               if k != "trainee"):
+            return False
+        pad = max(6, ts.px("small") // 2)
+        return all(ts.measure(b.label, "small") + 2 * pad <= b.rect.width for b in buttons)
 
     def sidebar_layout(
         self, sidebar: pygame.Rect, compact: int
@@ -197,7 +219,7 @@ class MenuScene(Scene):
         inner_x = sidebar.x + 18
         inner_w = sidebar.width - 36
         y = sidebar.y + 18
-        title_role = ("title", "h1", "h2")[compact]
+        title_role = ("title", "h1", "h2", "h2")[compact]
         y += ts.text_height(app.t("app_title"), title_role, inner_w, True)
         if compact == 0:
             y += ts.text_height(app.t("app_subtitle"), "small", inner_w)
@@ -227,8 +249,9 @@ class MenuScene(Scene):
                 buttons.append(Button(r, label, action, primary=on))
             y += bh + 10
 
-        segmented("language", [("English", "lang:en", app.lang == "en"),
-                               ("中文", "lang:zh", app.lang == "zh")])
+        if compact < 3:
+            segmented("language", [("English", "lang:en", app.lang == "en"),
+                                   ("中文", "lang:zh", app.lang == "zh")])
         segmented("mode", [(app.t("mode_coach"), "mode:coach", app.settings.coach),
                            (app.t("mode_exam"), "mode:exam", not app.settings.coach)])
         if compact == 0:
@@ -236,8 +259,9 @@ class MenuScene(Scene):
         # typed replies: offered as a mode; where the model is missing, choosing it says why
         segmented("answer", [(app.t("answer_pick"), "answer:pick", not app.settings.own_words),
                              (app.t("answer_words"), "answer:words", app.settings.own_words)])
-        segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
-                            (app.t("off"), "sound:off", not app.sounds.enabled)])
+        if compact < 3:
+            segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
+                                (app.t("off"), "sound:off", not app.sounds.enabled)])
         return name_box, buttons, labels, y + 8
 
     def banner_text(self) -> str:
@@ -273,6 +297,19 @@ class MenuScene(Scene):
     def tags_line(self, entry: Entry) -> str:
         """The scenario's tags in the current language."""
         return "  ·  ".join(strings.tag_name(tag, self.app.lang) for tag in entry.scenario.tags)
+
+    # -- time ------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        """Keep the list's scroll inside its cards (the layout is memoised, so an idle
+        frame costs a comparison) and ease it."""
+        lay = self.layout()
+        self.scroll.set_extent(lay.content_h, lay.list_view.height)
+        self.scroll.update(dt)
+
+    @property
+    def animating(self) -> bool:
+        return self.scroll.animating
 
     # -- input -----------------------------------------------------------------------------
 
@@ -456,13 +493,13 @@ class MenuScene(Scene):
         x = lay.sidebar.x + 18
         w = lay.sidebar.width - 36
         y = lay.sidebar.y + 18
-        title_role = ("title", "h1", "h2")[lay.compact]
+        title_role = ("title", "h1", "h2", "h2")[lay.compact]
         y += ts.draw_wrapped(surface, app.t("app_title"), pygame.Rect(x, y, w, 200), title_role,
                              theme.ACCENT_DARK, True)
         if lay.compact == 0:
             ts.draw_wrapped(surface, app.t("app_subtitle"), pygame.Rect(x, y, w, 200), "small",
                             theme.INK_SOFT)
-        label_w = w * 2 // 5 - 8 if lay.compact == 2 else w
+        label_w = self.label_width(lay.sidebar, lay.compact)
         for key, pos in lay.labels:
             ts.draw(surface, app.t(key), pos, "small", theme.INK_SOFT, bold=True,
                     max_width=label_w if key != "trainee" else w, anchor="midleft")

@@ -37,8 +37,10 @@ from sim.ui.widgets import (
     Scroll,
     chip,
     chip_width,
+    cue_height,
     draw_button,
     draw_meter,
+    draw_more_cue,
     draw_scrollbar,
     meter_height,
     panel,
@@ -110,6 +112,7 @@ class PlayScene(Scene):
         self.blinks = 0
         self.scroll = Scroll()
         self.choice_scroll = Scroll()
+        self.authority_scroll = Scroll()
         self.follow = True  # keep the log scrolled to the end while new lines arrive
         self.ended = False
         #: A: the case's authority pinned over the portrait column.
@@ -329,17 +332,25 @@ class PlayScene(Scene):
             choices_h = self.ending_height(self.ending_text_width(right.width, bw)) + 24
             choices_h = max(choices_h, bh + 24)
         # The replies take what they need, leaving the conversation at least a few lines
-        # (its own scrollbar reaches the rest); what still doesn't fit scrolls, with a cue.
+        # (its own scrollbar reaches the rest); what still doesn't fit scrolls, with a cue
+        # in a band of its own under the list, so it never hides part of a reply.
         min_log = max(int(right.height * 0.3), 3 * ts.line_height("body") + 40)
-        area_h = max(0, min(choices_h, right.height - min_log))
+        room = max(0, right.height - min_log)
+        area_h = max(0, min(choices_h, room))
         replies = pygame.Rect(right.x, right.bottom - area_h, right.width, area_h)
         log_view = pygame.Rect(right.x, right.y, right.width, right.height - area_h -
                                (12 if area_h else 0))
+        list_h = choices_h - words_h  # the reply buttons alone
+        cue_h = 0
+        if choices_h > room and not self.session.is_over:
+            cue_h = self.cue_height()
+        reply_list = pygame.Rect(replies.x, replies.y, replies.width,
+                                 max(0, area_h - words_h - cue_h))
         if self.session.is_over and buttons:
             b = buttons[0]
             b.rect.bottomright = (replies.right - 16, replies.bottom - 12)
         else:
-            y = replies.y - round(self.choice_scroll.offset)
+            y = reply_list.y - round(self.choice_scroll.offset)
             for b in buttons:
                 b.rect.y = y
                 y += b.rect.height + 8
@@ -347,9 +358,55 @@ class PlayScene(Scene):
         if words_h:
             words_box = pygame.Rect(replies.x, replies.bottom - words_h, replies.width,
                                     words_h)
-        return {"header": header, "left": left, "log": log_view, "replies": replies,
-                "buttons": buttons, "footer": footer, "choices_h": choices_h,
-                "words_box": words_box}
+        cue = pygame.Rect(replies.x, reply_list.bottom, replies.width, cue_h)
+        lay = {"header": header, "left": left, "log": log_view, "replies": replies,
+               "list": reply_list, "cue": cue, "buttons": buttons, "footer": footer,
+               "choices_h": list_h, "words_box": words_box}
+        lay["authority"] = self.authority_layout(left, log_view) if self.show_authority \
+            else None
+        return lay
+
+    def cue_height(self) -> int:
+        """Height of the band under the reply list that says more replies are hidden."""
+        return cue_height(self.app.ts)
+
+    def authority_text(self) -> str:
+        """The case's authority in the current language (or a line saying it has none)."""
+        s = self.scenario
+        return self.tx(s.authority) if s.authority else self.t("no_authority")
+
+    def authority_layout(self, column: pygame.Rect, log_view: pygame.Rect) -> dict[str, Any]:
+        """Where the authority card sits: over the portrait column when it fits there,
+        else over the column and the conversation (the replies stay in view); when even
+        that is too small the text scrolls inside the card, with a cue in a band of its
+        own. Returns the card, its title and body rects, the body's height and the cue."""
+        ts = self.app.ts
+        text = self.authority_text()
+        title = self.t("your_authority")
+
+        def fit(rect: pygame.Rect) -> tuple[int, int, int]:
+            inner_w = rect.width - 28
+            title_h = ts.text_height(title, "h3", inner_w, True)
+            body_h = ts.text_height(text, "small", inner_w)
+            return title_h, body_h, 12 + title_h + 8 + body_h + 16
+
+        narrow = column.inflate(-12, -12)
+        wide = pygame.Rect(narrow.x, narrow.y, log_view.right - 6 - narrow.x,
+                           log_view.bottom - 6 - narrow.y)
+        rect = narrow
+        title_h, body_h, need = fit(narrow)
+        if need > narrow.height and wide.height >= narrow.height * 0.6:
+            w_title_h, w_body_h, w_need = fit(wide)
+            if w_need <= wide.height:
+                rect, title_h, body_h, need = wide, w_title_h, w_body_h, w_need
+        cue_h = self.cue_height() if need > rect.height else 0
+        if not cue_h:
+            rect = pygame.Rect(rect.x, rect.y, rect.width, need)
+        title_rect = pygame.Rect(rect.x + 14, rect.y + 12, rect.width - 28, title_h)
+        body = pygame.Rect(rect.x + 14, title_rect.bottom + 8, rect.width - 28,
+                           max(0, rect.bottom - 8 - cue_h - title_rect.bottom - 8))
+        cue = pygame.Rect(rect.x + 2, body.bottom, rect.width - 4, cue_h)
+        return {"card": rect, "title": title_rect, "body": body, "body_h": body_h, "cue": cue}
 
     @staticmethod
     def ending_text_width(area_w: int, button_w: int) -> int:
@@ -426,6 +483,7 @@ class PlayScene(Scene):
             return
         if k is Kind.HOTKEY and intent.value == "a":
             self.show_authority = not self.show_authority
+            self.authority_scroll.to(0, instant=True)
             return
         if self.wants_text:
             if k is Kind.TEXT:
@@ -450,12 +508,17 @@ class PlayScene(Scene):
             self.skip()
             return
         lay = self.layout()
+        card = lay["authority"]
+        if card is not None and self.authority_scroll.max_offset > 0 and self.scroll_authority(
+                intent, card):
+            return
         if k is Kind.CHOOSE and not self.session.is_over:
             self.choose(int(intent.value))
         elif k is Kind.CONFIRM and self.session.is_over:
             self.open_debrief()
         elif k is Kind.CLICK:
-            if lay["replies"].collidepoint(intent.pos):
+            area = lay["replies"] if self.session.is_over else lay["list"]
+            if area.collidepoint(intent.pos):
                 for b in lay["buttons"]:
                     if b.hit(intent.pos):
                         if b.action == "debrief":
@@ -475,6 +538,24 @@ class PlayScene(Scene):
             self.scroll_log((1 if k is Kind.PAGE_DOWN else -1) * lay["log"].height * 0.9)
         elif k is Kind.END:
             self.follow = True
+
+    def scroll_authority(self, intent: Intent, card: dict[str, Any]) -> bool:
+        """While the authority card is open and its text overflows, the wheel over the
+        card and the arrow and page keys scroll it; True when ``intent`` was used."""
+        k = intent.kind
+        step = self.app.ts.line_height("small")
+        if k is Kind.SCROLL:
+            if intent.pos is None or not card["card"].collidepoint(intent.pos):
+                return False
+            self.authority_scroll.by(float(intent.value) * step)  # type: ignore[arg-type]
+        elif k in (Kind.UP, Kind.DOWN):
+            self.authority_scroll.by((1 if k is Kind.DOWN else -1) * 3 * step)
+        elif k in (Kind.PAGE_UP, Kind.PAGE_DOWN):
+            self.authority_scroll.by((1 if k is Kind.PAGE_DOWN else -1)
+                                     * card["body"].height * 0.9)
+        else:
+            return False
+        return True
 
     def reload(self) -> None:
         """F5: re-read the scenario file and continue in the edited version.
@@ -596,6 +677,7 @@ class PlayScene(Scene):
             self.scroll.to_end(instant=self.is_typing)
         self.scroll.update(dt)
         self.choice_scroll.update(dt)
+        self.authority_scroll.update(dt)
 
     def update_extents(self) -> None:
         """Scroll extents of the conversation and the replies; they change only with what
@@ -603,14 +685,17 @@ class PlayScene(Scene):
         ts = self.app.ts
         key = (self.app.size, ts.px("body"), self.app.lang, len(self.log), int(self.typed),
                self.typing is not None, self.ended, self.session.is_over, id(self.session),
-               self.session.turn,
+               self.session.turn, self.show_authority,
                getattr(self, "_words_state", None),
                len(self.words.pending) if getattr(self, "words", None) is not None else -1,)
         if key == self._extent_key:
             return
         self._extent_key = key
         lay = self.layout()
-        self.choice_scroll.set_extent(lay["choices_h"], lay["replies"].height)
+        self.choice_scroll.set_extent(lay["choices_h"], lay["list"].height)
+        card = lay["authority"]
+        if card is not None:
+            self.authority_scroll.set_extent(card["body_h"], card["body"].height)
         doc = self.doc(lay["log"].width - 16)
         self.scroll.set_extent(doc.height(ts, lay["log"].width - 16), lay["log"].height - 16)
 
@@ -623,6 +708,7 @@ class PlayScene(Scene):
             or self.jolt_t < JOLT_TIME
             or self.scroll.animating
             or self.choice_scroll.animating
+            or self.authority_scroll.animating
         )
 
     def next_wake(self) -> float | None:
@@ -669,11 +755,14 @@ class PlayScene(Scene):
         if self.session.is_over and not self.is_typing:
             self.draw_ending(surface, lay["replies"], lay["buttons"])
         else:
-            self.draw_replies(surface, lay["replies"], lay["buttons"])
+            self.draw_replies(surface, lay["list"], lay["buttons"])
+            self.draw_more_cue(surface, lay["cue"], self.choice_scroll, "more_replies")
             if lay["words_box"] is not None and self.words is not None:
                 caret = self.words.draw(surface, ts, lay["words_box"], app.lang, True)
                 if pygame.display.get_init():  # the IME's candidates appear by the caret
                     pygame.key.set_text_input_rect(caret)
+        if lay["authority"] is not None:
+            self.draw_authority(surface, lay["authority"])
         if self.words is not None and not self.session.is_over and not self.is_typing:
             hint = self.t("play_keys_words")
         elif self.is_typing:
@@ -738,8 +827,6 @@ class PlayScene(Scene):
         draw_meter(surface, ts, pygame.Rect(inner.x, y + mh + 12, inner.width, mh), self.trust,
                    self.t("trust"), theme.TRUST, self.t("none_trust"), self.t("full_trust"),
                    False, show_delta=coach)
-        if self.show_authority:
-            self.draw_authority(surface, rect)
 
     # -- method progress and authority ------------------------------------------------------
 
@@ -801,27 +888,31 @@ class PlayScene(Scene):
                 x += cw + 6
             y += h + 4
 
-    def draw_authority(self, surface: pygame.Surface, column: pygame.Rect) -> None:
-        """The case's authority pinned over the portrait column (A shows and hides it)."""
+    def draw_authority(self, surface: pygame.Surface, card: dict[str, Any]) -> None:
+        """The case's authority pinned over the portrait column (A shows and hides it);
+        see :meth:`authority_layout` for where it goes when it is long."""
         ts = self.app.ts
-        rect = column.inflate(-12, -12)
-        text = self.tx(self.scenario.authority) if self.scenario.authority else \
-            self.t("no_authority")
-        inner_w = rect.width - 28
-        need = ts.line_height("h3") + 12 + ts.text_height(text, "small", inner_w) + 28
-        rect.height = min(rect.height, need)
+        rect = card["card"]
         pygame.draw.rect(surface, theme.PANEL, rect, border_radius=12)
         pygame.draw.rect(surface, theme.ACCENT, rect, 2, border_radius=12)
-        ts.draw(surface, self.t("your_authority"), (rect.x + 14, rect.y + 12), "h3",
-                theme.ACCENT_DARK, bold=True, max_width=inner_w)
-        body = pygame.Rect(rect.x + 14, rect.y + 12 + ts.line_height("h3") + 8, inner_w,
-                           rect.bottom - rect.y - ts.line_height("h3") - 32)
-        ts.draw_wrapped(surface, text, body, "small", theme.INK)
+        ts.draw_wrapped(surface, self.t("your_authority"), card["title"], "h3",
+                        theme.ACCENT_DARK, True)
+        body = card["body"]
+        old = surface.get_clip()
+        surface.set_clip(body.clip(old) if old else body)
+        ts.draw_wrapped(surface, self.authority_text(),
+                        pygame.Rect(body.x, body.y - round(self.authority_scroll.offset),
+                                    body.width, card["body_h"]), "small", theme.INK)
+        surface.set_clip(old)
+        draw_scrollbar(surface, pygame.Rect(body.x, body.y, body.width + 10, body.height),
+                       self.authority_scroll)
+        self.draw_more_cue(surface, card["cue"], self.authority_scroll, "more_text")
 
     def draw_replies(
         self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
     ) -> None:
-        """The reply buttons: number badge and the wrapped reply."""
+        """The reply buttons in the (scrolled) list ``area``: number badge and the wrapped
+        reply."""
         ts = self.app.ts
         hover = self.app.hover
         old = surface.get_clip()
@@ -846,33 +937,13 @@ class PlayScene(Scene):
             ts.draw_wrapped(surface, b.label, text, "body", theme.INK)
         surface.set_clip(old)
         draw_scrollbar(surface, area, self.choice_scroll)
-        self.draw_more_cue(surface, area)
 
-    def draw_more_cue(self, surface: pygame.Surface, area: pygame.Rect) -> None:
-        """When replies are hidden below (or above), say so in words and an arrow shape at
-        the edge where they are, so no reply goes unseen."""
-        sc = self.choice_scroll
-        ts = self.app.ts
-        for below in (True, False):
-            hidden = sc.max_offset - sc.offset > 1 if below else sc.offset > 1
-            if not hidden:
-                continue
-            text = self.t("more_replies_below" if below else "more_replies_above")
-            tw = ts.measure(text, "tiny", True)
-            h = ts.line_height("tiny") + 6
-            box = pygame.Rect(0, 0, min(area.width - 20, tw + h + 24), h)
-            if below:
-                box.midbottom = (area.centerx, area.bottom - 4)
-            else:
-                box.midtop = (area.centerx, area.y + 4)
-            pygame.draw.rect(surface, theme.ACCENT_DARK, box, border_radius=h // 2)
-            cx, cy, r = box.x + 10 + h // 4, box.centery, max(3, h // 4)
-            tip = (cx, cy + r) if below else (cx, cy - r)
-            pygame.draw.polygon(surface, (255, 255, 255),
-                                [(cx - r, cy - r if below else cy + r),
-                                 (cx + r, cy - r if below else cy + r), tip])
-            ts.draw(surface, text, (cx + r + 8, cy), "tiny", (255, 255, 255), bold=True,
-                    anchor="midleft", max_width=box.right - cx - r - 16)
+    def draw_more_cue(
+        self, surface: pygame.Surface, band: pygame.Rect, scroll: Scroll, key: str
+    ) -> None:
+        """The cue under a scrolled list (``key``: ``more_replies`` or ``more_text``)."""
+        draw_more_cue(surface, self.app.ts, band, scroll, self.t(key + "_below"),
+                      self.t(key + "_above"))
 
     def draw_ending(
         self, surface: pygame.Surface, area: pygame.Rect, buttons: list[Button]
