@@ -112,3 +112,38 @@ def test_play_scene_draws_while_the_model_loads(tmp_path: Path, monkeypatch) -> 
     assert d.scene.words.loader.wait(60)
     d.step(2)
     assert d.scene.words.state == "ready"
+
+
+def test_window_review_quotes_the_typed_words_and_what_they_were_taken_as(
+        tmp_path: Path) -> None:
+    import pytest
+
+    from sim.match import is_installed
+
+    if not is_installed():
+        pytest.skip("the language model is not installed")
+    from sim.coach import assess
+    from sim.ui.scenes.review import ReviewScene
+    from sim.ui.testing import Driver
+
+    d = Driver(ROOT / "scenarios", settings_path=tmp_path / "w.json")
+    d.app.settings.typing = "off"
+    d.key(pygame.K_w)
+    ids = [e.id for e in d.app.library.entries]
+    d.scene.select(ids.index("angry-parent"))
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    assert d.scene.words.loader.wait(300)
+    d.step(2)
+    typed = "It's on us, not your boy. I'll ring you in five minutes."
+    d.type(typed)
+    d.key(pygame.K_RETURN)
+    session = d.scene.session
+    (turn,) = session.history
+    assert turn.typed == typed
+    entry = d.app.library.entries[ids.index("angry-parent")]
+    doc = ReviewScene(d.app, entry, session, assess(session)).build_doc()
+    bubbles = [(b.who, b.text) for b in doc.blocks if hasattr(b, "who")]
+    mine = bubbles.index(("You", typed))  # the trainee's own words, then what they meant
+    who, text = bubbles[mine + 1]
+    assert who == "Taken as" and text.startswith("Ms Chen, Wang Jing here")
