@@ -188,6 +188,8 @@ def test_a_click_opens_the_row_under_the_pointer(made: Made, tmp_path: Path) -> 
     top, h = history.row_spans()[index]
     y = page.y + top - round(history.scroll.offset) + h // 2
     assert page.top < y < page.bottom, "the row should be on screen after End"
+    d.move((page.x + page.width // 3, y))
+    assert history.table()[0].hovered == index and history.selected_id is None
     d.click((page.x + page.width // 3, y))
     d.settle()
     assert d.scene.name == "debrief" and d.scene.past.info.id == made.typed

@@ -58,6 +58,7 @@ class SessionTable(Table):
     thick bar at its left edge (a shape, not only a colour)."""
 
     selected: int | None = None
+    hovered: int | None = None  # the row under the pointer (it opens on a click)
 
     def row_spans(self, ts: Typesetter, width: int) -> list[tuple[int, int]]:
         """(top, height) of every row, from the top of the table, at ``width``."""
@@ -72,9 +73,15 @@ class SessionTable(Table):
 
     def draw(self, surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect) -> None:
         super().draw(surface, ts, rect)
+        spans = self.row_spans(ts, rect.width)
+        over = self.hovered
+        if over is not None and over != self.selected and 0 <= over < len(spans):
+            top, h = spans[over]
+            pygame.draw.rect(surface, theme.ACCENT, (rect.x, rect.y + top, rect.width, h), 1,
+                             border_radius=4)
         if self.selected is None or not 0 <= self.selected < len(self.rows):
             return
-        top, h = self.row_spans(ts, rect.width)[self.selected]
+        top, h = spans[self.selected]
         box = pygame.Rect(rect.x, rect.y + top, rect.width, h)
         pygame.draw.rect(surface, theme.ACCENT, box, 2, border_radius=4)
         pygame.draw.rect(surface, theme.ACCENT, (box.x, box.y, 5, box.h),
@@ -458,6 +465,10 @@ class HistoryScene(DocScene):
         _, _, back = self.layout()
         if k is Kind.BACK or (k is Kind.CLICK and back.hit(intent.pos)):
             self.app.pop()
+        elif k is Kind.POINTER and intent.pos is not None:
+            found = self.table()
+            if found is not None:
+                found[0].hovered = self.row_at(intent.pos)
         elif k is Kind.CLICK and intent.pos is not None:
             row = self.row_at(intent.pos)
             if row is not None:
