@@ -171,6 +171,8 @@ def test_play_say_matches_records_and_quotes_the_typed_words(tmp_path: Path) -> 
     data = json.loads(done.stdout)
     first, second = data["turns"]
     assert first["choice"] == "ack_take_private" and first["typed"].startswith("This is on us")
+    # what it was taken as: the authored reply, by id and in the session's words
+    assert first["reply"]["en"].startswith("Ms Chen, Wang Jing here")
     assert second["typed"] == "zzz qqq"  # picked from the two offered after "Sorry —"
     assert "Sorry — what are you saying?" in done.stderr
     from sim.records import open_store
