@@ -122,3 +122,25 @@ def test_chinese_terminal_uses_chinese_words_and_punctuation(scenario) -> None:
     assert "（回复：第1次）" in text
     assert "第 1 次回复 — 你说：“包裹 的事 真对不起”" in text
     assert ": " not in text.split("== 复盘 ==")[0].replace("Defuse: ", "")
+
+
+def test_resuming_recalls_typed_replies_in_the_trainees_words(scenario, tmp_path) -> None:
+    from sim.console.recording import begin
+    from sim.records import open_store
+
+    db = tmp_path / "r.sqlite3"
+    with open_store(db) as store:
+        rec = store.start("ana", scenario, mode="text-typed")
+        s = Session(scenario)
+        rec.attach(s)
+        s.choose_index(0, typed="so sorry about ur parcel")
+    for lang, want in (("en", "  1. “so sorry about ur parcel” (taken as: I am so sorry "
+                               "about the parcel)"),
+                       ("zh", "  1. “so sorry about ur parcel”（理解为：包裹 的事 真对不起）")):
+        out = io.StringIO()
+        started = begin(scenario, db=str(db), trainee="ana", lang=lang, out=out,
+                        read=lambda prompt: "y", mode="text-typed")
+        assert started is not None
+        session, _recorder = started
+        assert [t.typed for t in session.history] == ["so sorry about ur parcel"]
+        assert want in out.getvalue().splitlines()

@@ -175,7 +175,14 @@ def _recap(session: Session, lang: str, out: TextIO) -> None:
     out.write(tr("rec_so_far", lang) + "\n")
     for turn in session.history:
         choice = session.scenario.nodes[turn.node].choices[turn.index]
-        out.write(f"  {turn.number}. {text_of(choice.reply, lang)}\n")
+        reply = text_of(choice.reply, lang)
+        if turn.typed:  # own words: what was typed, and the reply it was taken as
+            from sim.match.strings import tr as mtr
+
+            taken = mtr("taken_as", lang)
+            reply = (f"“{turn.typed}”（{taken}：{reply}）" if lang == "zh"
+                     else f"“{turn.typed}” ({taken}: {reply})")
+        out.write(f"  {turn.number}. {reply}\n")
 
 
 def saved_note(recorder: Recorder | NullRecorder, session: Session, lang: str) -> str | None:

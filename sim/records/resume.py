@@ -116,7 +116,7 @@ def replay(scenario: Any, turns: list[Any], seed: int | None = None) -> Any:
             )
         for position, offered in enumerate(session.choices()):
             if offered.index == turn.choice_index:
-                session.choose(position)
+                session.choose(position, typed=getattr(turn, "typed", None))
                 break
         else:
             raise ResumeError(
