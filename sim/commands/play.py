@@ -411,13 +411,16 @@ def _pick_mode(args: argparse.Namespace, lang: str) -> tuple[bool, bool] | None:
 def _load_matcher(scenario: Scenario, lang: str):  # type: ignore[no-untyped-def]
     """The scenario's reply index for the own-words mode, saying that it loads; where the
     model can't load, say why and return None (the trainee picks replies instead)."""
+    from sim.console import Printer
     from sim.console.strings import tr as ctr
     from sim.match.strings import tr as mtr
 
-    print(mtr("loading", lang), flush=True)
+    p = Printer(sys.stdout, lang)
+    p.line(mtr("loading", lang))
+    sys.stdout.flush()
     try:
         return reply_index(scenario, lang)
     except UsageError as exc:
-        print(str(exc))
-        print(ctr("words_fallback", lang))
+        p.line(str(exc), "  ")
+        p.line(ctr("words_fallback", lang))
         return None
