@@ -221,3 +221,31 @@ def test_the_searches_score_exactly_as_the_coach() -> None:
             score = _meter_scorer(tally, outcome)
             for e, t in meters:
                 assert score(e, t) == tally_score(None, tally, outcome, e, t)
+
+
+def test_thousands_of_endings_stay_within_the_budget() -> None:
+    """Every ending has a play to replay: the replays stop at the budget, and what was
+    not replayed is not claimed (reachable, but no play and no range shown)."""
+    from sim.scenario import check_bytes
+
+    n = 800
+    lines = ["format: 1", "id: ends", "title: T", "summary: S", "difficulty: 1",
+             "briefing: B", "customer: {name: N, role: R, emotion: 50, trust: 50}",
+             "start: n0", "nodes:"]
+    for i in range(n):
+        nxt = f"n{i + 1}" if i + 1 < n else "last"
+        lines.append(f"  n{i}: {{say: s, choices: [{{reply: r, step: listen, quality: best, "
+                     f"goto: {nxt}}}, {{reply: p, quality: poor, goto: e{i}}}]}}")
+    lines += ["endings:", "  last: {outcome: resolved, title: D}"]
+    lines += [f"  e{i}: {{outcome: lost, title: D}}" for i in range(n)]
+    sc, problems = check_bytes("\n".join(lines).encode(), "ends.yaml")
+    assert sc is not None, problems
+    result = analyze(sc, budget=0.3)
+    assert result.seconds < 2.0
+    data = result.to_json()
+    assert not data["exact"] and not data["proved"]["ranges"]
+    assert any("ran out while replaying" in note for note in data["notes"])
+    assert all(e["reachable"] for e in data["endings"].values())
+    shown = [e for e in data["endings"].values() if e["shortest"] is not None]
+    assert 0 < len(shown) < n + 1
+    assert all(e["score_range"] is None for e in data["endings"].values())

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="for scenarios whose conditions read 'turn': explore plays of up to "
                         "N replies (default 200)")
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
-                   help="CPU seconds the analysis may take (default 30); past it, the "
+                   help="CPU seconds the analysis may take (default 4); past it, the "
                         "report says which parts are proved and claims nothing else")
     p.set_defaults(handler=analyze_command)
 
@@ -92,6 +92,9 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
             continue
         lo, hi = e["score_range"] or (None, None)
         rng = f"scores {lo}–{hi}" if lo is not None else "score range not proved"
+        if e["shortest"] is None:  # reached, but the time ran out before its replay
+            out(f"  ✓ {eid} ({e['outcome']}): reachable, {rng}\n")
+            continue
         n = e["shortest"]["replies"]
         out(f"  ✓ {eid} ({e['outcome']}): {n} {'reply' if n == 1 else 'replies'}, "
             f"{rng}\n      --choices {_plan(e['shortest'])}\n")
@@ -108,7 +111,10 @@ def print_report(scenario: Scenario, data: dict, lang: str) -> None:
     if not skipped:
         out("  none: every resolved play goes through all five steps\n")
     for step, play in skipped.items():
-        out(f"  {step}: --choices {_plan(play)} (score {play['score']})\n")
+        if play is None:  # found, but the time ran out before its replay
+            out(f"  {step}: yes (no play shown: the time budget ran out)\n")
+        else:
+            out(f"  {step}: --choices {_plan(play)} (score {play['score']})\n")
     if data["steps_never_offered"]:
         out(f"\nSteps no reply ever offers: {', '.join(data['steps_never_offered'])}\n")
     if not data["complete"]:

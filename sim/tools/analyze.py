@@ -62,8 +62,10 @@ log = logging.getLogger(__name__)
 
 Move = tuple[str, int]  # (node id, choice index in the node)
 
-#: default CPU budget of one analysis, in seconds
-DEFAULT_BUDGET = 30.0
+#: default CPU budget of one analysis, in seconds: every shipped scenario needs under 2
+#: and the generated 2,000-node one about 2; with loading, the audit and the report,
+#: the whole command stays well under 10 s on any file the loader accepts
+DEFAULT_BUDGET = 4.0
 #: situations one score search keeps apart before it stops: with the play states below,
 #: this keeps an analysis under 1 GB (about 1 kB a situation, 0.5 kB a play state)
 MAX_LABELS = 600_000
@@ -110,7 +112,7 @@ class Analysis:
     ending_scores: dict[str, tuple[float, float]]
     best: Play | None
     worst: Play | None
-    resolved_without: dict[str, Play]
+    resolved_without: dict[str, Play | None]
     never_reached: list[str]
     dead_ends: list[str]
     traps: dict[str, Play | None]
@@ -123,6 +125,9 @@ class Analysis:
     #: decision points where a harmful reply beats a good one (None: not worked out)
     harmful_pays: list[Any] | None = None
     seconds: float = 0.0
+    #: endings some play explored reaches (its shortest play may not be shown: the
+    #: time ran out before it was replayed)
+    reached_endings: set[str] = field(default_factory=set)
 
     @property
     def exact(self) -> bool:
@@ -163,7 +168,7 @@ class Analysis:
             "score_states": self.score_states,
             "cpu_seconds": round(self.seconds, 2),
             "endings": {e: {"outcome": sc.endings[e].outcome,
-                            "reachable": True if p is not None else (
+                            "reachable": True if p is not None or e in self.reached_endings else (
                                 False if self.complete else None),
                             "shortest": p.to_json() if p else None,
                             "score_range": list(self.ending_scores[e])
@@ -171,7 +176,8 @@ class Analysis:
                         for e, p in self.endings.items()},
             "best": self.best.to_json() if self.best else None,
             "worst": self.worst.to_json() if self.worst else None,
-            "resolved_without_step": {s: p.to_json() for s, p in self.resolved_without.items()},
+            "resolved_without_step": {s: p.to_json() if p else None
+                                      for s, p in self.resolved_without.items()},
             "steps_never_offered": self.steps_never_offered,
             "nodes_never_reached": self.never_reached,
             "dead_ends": self.dead_ends,
@@ -657,10 +663,12 @@ class _Search:
         out.reverse()
         return out
 
-    def values(self) -> tuple[list[float | None], list[float | None]]:
+    def values(self, deadline: float = float("inf")
+               ) -> tuple[list[float | None], list[float | None]] | None:
         """For the best-score search: per label, a lower and an upper bound on the best
         final score still possible from it (None where no ending can be reached, or the
-        label was never expanded and beaten by none).
+        label was never expanded and beaten by none). None when the CPU clock passes
+        ``deadline`` first.
 
         The lower bound follows only edges to situations that were kept (real
         continuations); the upper bound also follows a dropped situation to the one that
@@ -678,7 +686,10 @@ class _Search:
         if self._acyclic:
             lo: list[float | None] = [None] * n
             hi: list[float | None] = [None] * n
-            for lid in sorted(range(n), key=lambda i: (rank[keys[i]], i), reverse=True):
+            for tick, lid in enumerate(sorted(range(n), key=lambda i: (rank[keys[i]], i),
+                                              reverse=True)):
+                if not tick & 4095 and time.process_time() > deadline:
+                    return None
                 best_lo = best_hi = None
                 succ = succs.get(lid)
                 if succ:
@@ -717,7 +728,9 @@ class _Search:
 
         def best_reachable(exact_only: bool) -> list[float | None]:
             value: list[float | None] = [None] * n
-            for s, lid in terminals:
+            for tick, (s, lid) in enumerate(terminals):
+                if not tick & 1023 and time.process_time() > deadline:
+                    raise _OutOfBudget
                 if value[lid] is not None:
                     continue
                 value[lid] = s
@@ -735,7 +748,10 @@ class _Search:
                                 stack.append(prev)
             return value
 
-        return best_reachable(True), best_reachable(False)
+        try:
+            return best_reachable(True), best_reachable(False)
+        except _OutOfBudget:
+            return None
 
 
 # --- the analysis -----------------------------------------------------------------------
@@ -755,16 +771,26 @@ def analyze(scenario: Scenario, *, budget: float = DEFAULT_BUDGET, max_turns: in
 def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
              max_labels: int, worth: bool) -> Analysis:
     began = time.process_time()
+    # the exploration may take half the budget, the searches up to 85 %; what is left is
+    # for the replays and the passes over what the searches found, which stop at the
+    # deadline too (a file with thousands of endings has thousands of plays to replay)
     deadline = began + budget
+    search_deadline = began + budget * 0.85
     notes: list[str] = []
     replayed: dict[tuple[Move, ...], Play] = {}
+    late: list[bool] = []
 
-    def replay(scenario: Scenario, moves: list[Move]) -> Play:
-        """The module's :func:`replay`, once per distinct play."""
-        key = tuple(moves)
+    def replay(scenario: Scenario, moves: Callable[[], list[Move]]) -> Play | None:
+        """The module's :func:`replay` of the play ``moves()`` lists, once per distinct
+        play; None once the time is up (then not even the play is worked out: on a long
+        chain that alone takes a play's length)."""
+        if time.process_time() > deadline:
+            late.append(True)
+            return None
+        key = tuple(moves())
         play = replayed.get(key)
         if play is None:
-            play = replayed[key] = _replay(scenario, moves)
+            play = replayed[key] = _replay(scenario, list(key))
         return play
 
     graph = build(scenario, max_states=max_states, max_turns=max_turns,
@@ -785,13 +811,13 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     for sid, out in enumerate(graph.edges):
         node = graph.node_of(sid)
         offered.update((node, c) for c, _ in out)
-    high = _Search(graph, True, deadline, max_labels)
+    high = _Search(graph, True, search_deadline, max_labels)
     high.run()
     judged: tuple[list[Move], list[Any]] | None = None
-    if worth and graph.complete and high.complete and time.process_time() < deadline:
-        judged = _worth(high, offered)
+    if worth and graph.complete and high.complete:
+        judged = _worth(high, offered, deadline)
     high.release()  # only its plays are needed from here on: halve the peak memory
-    low = _Search(graph, False, deadline, max_labels, record=False)
+    low = _Search(graph, False, search_deadline, max_labels, record=False)
     low.run()
     low.release()
     if graph.complete:
@@ -803,10 +829,11 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
                          f"{max_labels} situations): the best and worst shown are real "
                          "plays, not proved extremes, and no score range is claimed")
 
-    def play_of(search: _Search, found: tuple[float, int, int]) -> Play:
+    def play_of(search: _Search, found: tuple[float, int, int]) -> Play | None:
         score, label, choice = found
-        play = replay(scenario, search.moves(label, choice))
-        if play.score != score:  # the coach and its tally disagree: claim nothing
+        play = replay(scenario, lambda: search.moves(label, choice))
+        if play is not None and play.score != score:
+            # the coach and its tally disagree: claim nothing
             log.error("%s: the search scored a play %s, the coach %s", scenario.id, score,
                       play.score)
             proved["best"] = proved["worst"] = proved["ranges"] = False
@@ -815,10 +842,14 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
                              "worst or range is claimed")
         return play
 
-    ending_high = {e: play_of(high, f) for e, f in high.ending_found.items()}
-    ending_low = {e: play_of(low, f) for e, f in low.ending_found.items()}
-    ranges = {e: (ending_low[e].score, ending_high[e].score)
-              for e in ending_high if e in ending_low}
+    # the most important plays first: best and worst, the shortest play to each ending,
+    # then each ending's extremes, traps and skipped steps
+    best = play_of(high, high.found) if high.found else None
+    worst = play_of(low, low.found) if low.found else None
+    if high.found and best is None:
+        proved["best"] = False
+    if low.found and worst is None:
+        proved["worst"] = False
 
     # endings: shortest play to each (breadth-first order of the exploration)
     first: dict[str, tuple[int, int]] = {}
@@ -832,10 +863,24 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     for ending in scenario.endings:
         if ending in first:
             sid, choice = first[ending]
-            endings[ending] = replay(scenario, [*graph.path_to(sid),
-                                                (graph.node_of(sid), choice)])
+            endings[ending] = replay(scenario, lambda s=sid, c=choice: [
+                *graph.path_to(s), (graph.node_of(s), c)])
         else:
             endings[ending] = None
+
+    ending_high: dict[str, Play] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    for e, f in high.ending_found.items():
+        hp = play_of(high, f)
+        if hp is None:
+            break
+        ending_high[e] = hp
+        lf = low.ending_found.get(e)
+        lp = play_of(low, lf) if lf is not None else None
+        if lp is not None:
+            ranges[e] = (lp.score, hp.score)
+    if len(ranges) < len(set(high.ending_found) & set(low.ending_found)):
+        proved["ranges"] = False
 
     reached = {graph.node_ids[s[0]] for s in graph.states}
     never_reached = [n for n in scenario.nodes if n not in reached] if graph.complete else []
@@ -853,27 +898,29 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
             continue
         bad = [s for s in sids if not good[s]]
         if bad:
-            traps[n] = (replay(scenario, graph.path_to(bad[0]))
+            traps[n] = (replay(scenario, lambda s=bad[0]: graph.path_to(s))
                         if len(traps) < MAX_TRAP_PLAYS else None)
 
     resolved = {e for e, end in scenario.endings.items() if end.outcome == "resolved"}
-    resolved_without: dict[str, Play] = {}
+    resolved_without: dict[str, Play | None] = {}
     for step in STEPS:
         found = reach_avoiding_step(graph, step, stop_at=resolved, first=True)
         plays = [found[e] for e in resolved if e in found]
         if plays:
-            resolved_without[step] = replay(scenario, min(plays, key=len))
+            resolved_without[step] = replay(scenario, lambda p=plays: min(p, key=len))
+    if late:
+        notes.append(f"the time budget ({budget:g} s of CPU) ran out while replaying the "
+                     "plays found: where no play is shown, none is claimed (and no score "
+                     "range without both its plays)")
 
     offered_steps = steps_offered(graph)
     analysis = Analysis(
         scenario=scenario, states=len(graph.states), score_states=len(high.key) + len(low.key),
-        notes=notes, endings=endings, ending_scores=ranges,
-        best=play_of(high, high.found) if high.found else None,
-        worst=play_of(low, low.found) if low.found else None,
+        notes=notes, endings=endings, ending_scores=ranges, best=best, worst=worst,
         resolved_without=resolved_without, never_reached=never_reached,
         dead_ends=dead_ends, traps=traps, never_offered=never_offered,
         steps_never_offered=[s for s in STEPS if s not in offered_steps],
-        proved=proved, ending_high=ending_high,
+        proved=proved, ending_high=ending_high, reached_endings=set(first),
     )
     if judged is not None and proved["best"]:
         analysis.never_worth, analysis.harmful_pays = judged
@@ -881,7 +928,8 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     return analysis
 
 
-def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
+def _worth(search: _Search, offered: set[Move],
+           deadline: float = float("inf")) -> tuple[list[Move], list[Any]] | None:
     """Replies never worth choosing, and decision points where a harmful reply pays.
 
     Over every situation the best-score search expanded: a reply is *worth choosing*
@@ -889,10 +937,14 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
     still possible after any reply (lower bound); one never worth choosing anywhere is
     listed. A harmful reply *pays* where its best continuation provably (lower bound)
     beats the best continuation of every good or best reply on offer (upper bound).
+    None when the CPU clock passes ``deadline`` first (nothing is claimed).
     """
     from sim.tools.audit import HarmfulPays
 
-    lo, hi = search.values()
+    got = search.values(deadline)
+    if got is None:
+        return None
+    lo, hi = got
     g = search.g
     sc = search.sc
     harmful: dict[str, HarmfulPays] = {}
@@ -906,7 +958,9 @@ def _worth(search: _Search, offered: set[Move]) -> tuple[list[Move], list[Any]]:
     settled = [False] * len(nodes)
     keys = search.key
     states = g.states
-    for lid, succ in search.succ.items():
+    for tick, (lid, succ) in enumerate(search.succ.items()):
+        if not tick & 4095 and time.process_time() > deadline:
+            return None
         if not succ or succ[0][0] < 0:
             continue
         n = states[keys[lid]][0]
@@ -973,6 +1027,8 @@ def bands_and_harm(graph: PlayGraph, max_work: float) -> tuple[Any, bool, int]:
         outcome_high[outcome] = (play.score, ending, play.plan)
     harmful = None
     if done:
-        _, harmful = _worth(high, set())
+        judged = _worth(high, set())
+        if judged is not None:
+            _, harmful = judged
     return Audit(sc, [], [], outcome_high=outcome_high, exact=done,
                  harmful_pays=harmful), done, high.work
