@@ -290,3 +290,59 @@ def test_menu_list_scrolls_to_the_selected_case(tmp_path: Path) -> None:
     assert scene.selected == len(lay.cards) - 1
     top = lay.list_view.y + card.y - round(scene.scroll.offset)
     assert lay.list_view.y <= top and top + card.h <= lay.list_view.bottom + 1
+
+
+def test_a_blink_redraws_only_the_portrait(tmp_path: Path) -> None:
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.settle()
+    scene = d.scene
+    full = d.app.frames_drawn - d.app.partial_frames
+    blinks = scene.blinks
+    d.until(lambda: scene.blinks > blinks and scene.blink_left == 0 and not d.app.touched)
+    assert d.app.partial_frames >= 2  # eyes shut, eyes open
+    assert d.app.frames_drawn - d.app.partial_frames == full  # no whole frame for it
+    # what the partial redraw left on screen is what a whole frame draws
+    scene.blink_left = BLINK = 0.1
+    d.app.touch()
+    d.step()
+    assert scene.blink_left < BLINK and d.app.partial_frames >= 3
+    partial = pygame.image.tobytes(d.app.surface, "RGB")
+    scene.draw(d.app.surface)
+    assert pygame.image.tobytes(d.app.surface, "RGB") == partial
+
+
+def test_idle_timers_get_the_whole_sleep(tmp_path: Path) -> None:
+    """An idle loop sleeps until the next blink is due (not in 50 ms steps), and the
+    blink still comes on time: the sleep counts in full."""
+    d = Driver(LIBRARY, settings_path=tmp_path / "w.json")
+    to_play(d)
+    d.key(pygame.K_SPACE)
+    d.settle()
+    scene = d.scene
+    blinks = scene.blinks
+    d.clock.ms = 1000  # every idle frame now sleeps a second
+    d.step(6)
+    assert scene.blinks > blinks
+
+
+def test_an_idle_window_closes_the_audio_device() -> None:
+    from sim.ui.sound import REST_AFTER, Sounds
+
+    pygame.mixer.quit()  # opened by an earlier test's window: this one opens its own
+    sounds = Sounds()
+    sounds.play("click")
+    if not pygame.mixer.get_init():
+        pytest.skip("no audio device here, not even SDL's dummy one")
+    sounds.rest()
+    assert pygame.mixer.get_init()  # just played: kept open
+    sounds._last -= REST_AFTER + 1
+    pygame.mixer.stop()
+    sounds.rest()
+    assert not pygame.mixer.get_init()
+    sounds.play("click")  # the next sound opens it again
+    assert pygame.mixer.get_init()
+    sounds._last -= REST_AFTER + 1
+    pygame.mixer.stop()
+    sounds.rest()

@@ -1,11 +1,13 @@
 """The game window's main loop and entry points.
 
 One loop owns the clock. Each frame it takes the pending input (sleeping in
-``wait`` when nothing animates, so an idle window costs almost no CPU), turns events
-into intents at the edge, lets the app handle its global keys (language, full screen,
-text size, sound) and the current scene the rest, advances animations, and draws only
-when something changed or moves. The clock, the input source and the surface are
-injected, so tests step frames without sleeping.
+``wait`` when nothing animates, until the scene's next timed change, so an idle window
+costs almost no CPU), turns events into intents at the edge, lets the app handle its
+global keys (language, full screen, text size, sound) and the current scene the rest,
+advances animations, and draws only when something changed or moves -- or, for a small
+timed change such as the portrait's blink, only the part of the window that changed.
+The clock, the input source and the surface are injected, so tests step frames without
+sleeping.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ log = logging.getLogger(__name__)
 #: Characters the bundled font lacks, drawn as near equivalents instead of blank gaps.
 GLYPH_FALLBACKS = str.maketrans({"✓": "+", "✔": "+", "✗": "×", "\u00a0": " "})
 FPS = 60
-MAX_DT = 0.05  # a long sleep must not make animations jump
-#: The longest sleep of an idle frame: timers such as the portrait's blink count real
-#: time in steps no longer than MAX_DT, so an idle loop wakes at least this often.
-IDLE_WAKE_MS = 50
-IDLE_SLICE = 0.05  # seconds between looks at the event queue while idle (one a wake-up)
+MAX_DT = 0.05  # a long frame must not make animations jump
+#: The longest idle sleep when no timed change is due. Timers (the portrait's blink) get
+#: the whole sleep when it ends without input, so the loop need not wake to count time;
+#: a worker thread that sets ``dirty`` (a toast from the records) ends the sleep sooner.
+IDLE_MAX_MS = 1000
+IDLE_SLICE = 0.05  # seconds between looks at the event queue while idle
 
 
 class Clock(Protocol):
@@ -73,8 +76,10 @@ class Input(Protocol):
         """Pending events, without waiting."""
         ...
 
-    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:  # pragma: no cover
-        """Block until an event arrives or ``timeout_ms`` passes."""
+    def wait(  # pragma: no cover - protocol
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+    ) -> list[pygame.event.Event]:
+        """Block until an event arrives, ``timeout_ms`` passes or ``stop()`` is true."""
         ...
 
 
@@ -85,8 +90,11 @@ class PygameInput:
         """Pending events."""
         return pygame.event.get()
 
-    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:
-        """Pending events, or an empty list after sleeping ``timeout_ms``.
+    def wait(
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+    ) -> list[pygame.event.Event]:
+        """Pending events, or an empty list after sleeping ``timeout_ms`` (or as soon as
+        ``stop()`` is true).
 
         Not ``pygame.event.wait``: with a timeout it polls SDL every millisecond (about
         750 wake-ups a second on an idle X display). Checking the queue, then sleeping
@@ -97,7 +105,7 @@ class PygameInput:
         while True:
             events = pygame.event.get()
             left = deadline - time.monotonic()
-            if events or left <= 0:
+            if events or left <= 0 or (stop is not None and stop()):
                 return events
             time.sleep(min(IDLE_SLICE, left))
 
@@ -117,7 +125,9 @@ class ScriptedInput:
         out, self.queue = self.queue, []
         return out
 
-    def wait(self, timeout_ms: int) -> list[pygame.event.Event]:
+    def wait(
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+    ) -> list[pygame.event.Event]:
         """Same as poll: tests never sleep."""
         return self.poll()
 
@@ -245,6 +255,9 @@ class App:
         self.trainer_overlay = False
         self.running = True
         self.dirty = True
+        #: A scene asked to redraw only a part of the window (see :meth:`touch`).
+        self.touched = False
+        self.partial_frames = 0
         self.hover: tuple[int, int] | None = None
         self.fullscreen = False
         self.frames_drawn = 0
@@ -357,26 +370,39 @@ class App:
         return ((bool(self.scenes) and self.scene.animating) or self.toast is not None
                 or (self.notice is not None and self.notice.animating))
 
+    def touch(self) -> None:
+        """Ask for the scene's :meth:`Scene.draw_touched` next frame: a small timed change
+        (a blink) redraws and presents only its own part of the window."""
+        self.touched = True
+
     def frame(self) -> bool:
         """Run one iteration: input, update, draw if needed. Returns False when done."""
-        busy = self.dirty or self.animating
+        busy = self.dirty or self.animating or self.touched
+        slept = False
         if busy:
             events = self.source.poll()
             dt = self.clock.tick(FPS) / 1000
         else:
+            self.sounds.rest()
             wake = self.scene.next_wake() if self.scenes else None
             if self._loader is not None:
                 wake = 0.02  # check back soon: the library is loading
-            timeout = IDLE_WAKE_MS if wake is None else max(1, int(wake * 1000))
-            events = self.source.wait(min(IDLE_WAKE_MS, timeout))
+            timeout = IDLE_MAX_MS if wake is None else max(1, int(wake * 1000))
+            events = self.source.wait(min(IDLE_MAX_MS, timeout), lambda: self.dirty)
             dt = self.clock.tick(0) / 1000
+            slept = not events
         self.process(events)
         moving = self.animating
-        self.update(min(MAX_DT, max(0.0, dt)))
+        # Nothing moved during a sleep that no input ended, so timers get all of it; any
+        # other step is capped so that a slow frame doesn't make an animation jump.
+        step = dt if slept and not moving else min(MAX_DT, dt)
+        self.update(max(0.0, step))
         # The frame after an animation ends is drawn too: it shows the final state
         # (the last typed character, the replies that appear once a line is said).
         if self.dirty or self.animating or moving:
             self.draw()
+        elif self.touched:
+            self.draw_touched()
         return self.running
 
     def process(self, events: list[pygame.event.Event]) -> None:
@@ -537,9 +563,25 @@ class App:
             self.draw_toast(surface, self.toast)
         if self.window:
             pygame.display.flip()
-        self.dirty = False
+        self.dirty = self.touched = False
         self.frames_drawn += 1
         self.start_loading()
+
+    def draw_touched(self) -> None:
+        """Redraw and present only what the scene says changed (e.g. the portrait as it
+        blinks); a whole frame when it can't say, or when a dialog, notice or toast lies
+        over the scene."""
+        rects = None
+        if self.scenes and self.confirm is None and self.notice is None and self.toast is None:
+            rects = self.scene.draw_touched(self.surface)
+        if rects is None:
+            self.draw()
+            return
+        if self.window:
+            pygame.display.update(rects)
+        self.touched = False
+        self.frames_drawn += 1
+        self.partial_frames += 1
 
     def start_loading(self) -> None:
         """Start the background loading (once)."""

@@ -61,6 +61,12 @@ class Scene:
         """Draw the whole scene into ``surface`` (changes no state)."""
         surface.fill(theme.BG)
 
+    def draw_touched(self, surface: pygame.Surface) -> list[pygame.Rect] | None:
+        """Redraw only what a timed change (asked for with ``app.touch()``) changed, and
+        return those rects; None: draw the whole scene instead. The pixels must be what
+        :meth:`draw` would give there (changes no state)."""
+        return None
+
     # -- helpers -----------------------------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:

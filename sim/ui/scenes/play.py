@@ -651,18 +651,19 @@ class PlayScene(Scene):
         if self.jolt_t < JOLT_TIME:
             self.jolt_t = min(JOLT_TIME, self.jolt_t + dt)
         # A blink is two frames (eyes shut, eyes open), not an animation: the idle loop
-        # wakes for it (next_wake) and draws only when the eyes change.
+        # sleeps until it is due (next_wake) and redraws only the portrait
+        # (draw_touched) when the eyes change.
         if self.blink_left > 0:
             self.blink_left = max(0.0, self.blink_left - dt)
             if self.blink_left == 0:
-                self.app.dirty = True
+                self.app.touch()
         else:
             self.blink_in -= dt
             if self.blink_in <= 0:
                 self.blinks += 1
                 self.blink_left = BLINK_TIME
                 self.blink_in = BLINK_EVERY[self.blinks % len(BLINK_EVERY)]
-                self.app.dirty = True
+                self.app.touch()
         if self.words is not None and self.words.state != self._words_state:
             self._words_state = self.words.state
             self.app.dirty = True
@@ -790,17 +791,15 @@ class PlayScene(Scene):
                                       if self.reloads else "")
         draw_overlay(surface, ts, rect, title, rows)
 
-    def draw_customer(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        """Portrait, name, role and the two meters."""
+    def customer_layout(self, rect: pygame.Rect) -> tuple[pygame.Rect, bool, int]:
+        """In the customer's card ``rect``: the portrait's rect, whether the method
+        progress is compact, and its height (0: not shown)."""
         ts = self.app.ts
         s = self.scenario
-        panel(surface, rect, radius=14)
         inner = rect.inflate(-24, -24)
         mh = meter_height(ts)
-        name = self.tx(s.customer.name)
-        role = self.tx(s.customer.role)
-        text_h = ts.text_height(name, "h3", inner.width, True) + ts.text_height(
-            role, "small", inner.width)
+        text_h = ts.text_height(self.tx(s.customer.name), "h3", inner.width, True) + \
+            ts.text_height(self.tx(s.customer.role), "small", inner.width)
         # Method progress: named chips, or numbered ones (1-5) when the card is short,
         # keeping the portrait at least 40 px; none when even those don't fit.
         room = inner.height - (text_h + 10 + 2 * mh + 16) - 40
@@ -811,6 +810,28 @@ class PlayScene(Scene):
         below = text_h + 10 + 2 * mh + 16 + steps_h
         side = max(40, min(inner.width, inner.height - below))
         pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
+        return pr, compact, steps_h
+
+    def draw_touched(self, surface: pygame.Surface) -> list[pygame.Rect] | None:
+        """A blink: only the portrait is redrawn (on its card's plain background), unless
+        something lies over it (the authority card, the trainer overlay)."""
+        if self.show_authority or self.app.trainer_overlay or self.jolt_t < JOLT_TIME:
+            return None
+        pr, _, _ = self.customer_layout(self.layout()["left"])
+        surface.fill(theme.PANEL, pr)
+        surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
+        return [pr]
+
+    def draw_customer(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Portrait, name, role and the two meters."""
+        ts = self.app.ts
+        s = self.scenario
+        panel(surface, rect, radius=14)
+        inner = rect.inflate(-24, -24)
+        mh = meter_height(ts)
+        name = self.tx(s.customer.name)
+        role = self.tx(s.customer.role)
+        pr, compact, steps_h = self.customer_layout(rect)
         surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
         y = pr.bottom + 8
         y += ts.draw_wrapped(surface, name, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
