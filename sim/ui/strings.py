@@ -88,6 +88,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "F3: settings  ·  F11: full screen  ·  Ctrl +/-: text size",
         "zh": "F3：设置  ·  F11：全屏  ·  Ctrl +/-：字号",
     },
+    "menu_more_settings": {
+        "en": "Language, sound and text size: F3 (settings)",
+        "zh": "语言、声音和字号：按 F3 打开设置",
+    },
     "menu_keys": {
         "en": "Up/Down: choose a case  ·  Enter: open  ·  Tab: edit name  ·  Esc: quit",
         "zh": "上/下：选择案例  ·  Enter：打开  ·  Tab：修改名字  ·  Esc：退出",

@@ -47,6 +47,8 @@ class MenuLayout:
     compact: int
     labels: list[tuple[str, tuple[int, int]]]  # (string key, midleft)
     head_w: int  # room for the list's heading
+    #: compact 3: where the sidebar says that language and sound are under F3
+    note: pygame.Rect | None = None
 
 
 class MenuScene(Scene):
@@ -143,7 +145,7 @@ class MenuScene(Scene):
         side_w = max(250, min(int(380 * grow), int(w * 0.28 * grow), int(w * 0.38)))
         sidebar = pygame.Rect(pad, pad, side_w, footer_y - 2 * pad)
         for compact in (0, 1, 2, 3):  # shed ornaments until the sidebar fits, uncut
-            name_box, buttons, labels, end = self.sidebar_layout(sidebar, compact)
+            name_box, buttons, labels, end, note = self.sidebar_layout(sidebar, compact)
             if end <= sidebar.bottom and self.sidebar_uncut(buttons, labels, sidebar, compact):
                 break
         main_x = sidebar.right + pad
@@ -188,7 +190,8 @@ class MenuScene(Scene):
             cards.append(Card(entry, cy, ch))
             cy += ch + 10
         self._layout = MenuLayout(sidebar, name_box, buttons, list_view, cards, cy,
-                                  banner, banner_buttons, footer_y, compact, labels, head_w)
+                                  banner, banner_buttons, footer_y, compact, labels, head_w,
+                                  note)
         self._layout_key = key
         return self._layout
 
@@ -212,8 +215,10 @@ class MenuScene(Scene):
 
     def sidebar_layout(
         self, sidebar: pygame.Rect, compact: int
-    ) -> tuple[pygame.Rect, list[Button], list[tuple[str, tuple[int, int]]], int]:
-        """Name box, controls and their labels; returns where the content ends."""
+    ) -> tuple[pygame.Rect, list[Button], list[tuple[str, tuple[int, int]]], int,
+               pygame.Rect | None]:
+        """Name box, controls and their labels, where the content ends, and (compact 3)
+        the note that language and sound are in the settings."""
         app = self.app
         ts = app.ts
         inner_x = sidebar.x + 18
@@ -262,7 +267,12 @@ class MenuScene(Scene):
         if compact < 3:
             segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
                                 (app.t("off"), "sound:off", not app.sounds.enabled)])
-        return name_box, buttons, labels, y + 8
+        note = None
+        if compact == 3:
+            note_h = ts.text_height(app.t("menu_more_settings"), "small", inner_w)
+            note = pygame.Rect(inner_x, y + 4, inner_w, note_h)
+            y = note.bottom + 4
+        return name_box, buttons, labels, y + 8, note
 
     def banner_text(self) -> str:
         """The resume offer's text."""
@@ -503,6 +513,9 @@ class MenuScene(Scene):
         for key, pos in lay.labels:
             ts.draw(surface, app.t(key), pos, "small", theme.INK_SOFT, bold=True,
                     max_width=label_w if key != "trainee" else w, anchor="midleft")
+        if lay.note is not None:
+            ts.draw_wrapped(surface, app.t("menu_more_settings"), lay.note, "small",
+                            theme.INK_SOFT)
         # Name field.
         nb = lay.name_box
         pygame.draw.rect(surface, theme.PANEL_ALT, nb, border_radius=8)
