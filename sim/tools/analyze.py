@@ -328,6 +328,11 @@ _FULL_EMOTION = _FULL_METER << _TALLY_BITS
 _FULL_TRUST = _FULL_METER << (_TALLY_BITS + _METER_BITS)
 
 
+#: tally → (its mask, the steps it attempted): both searches, and every analysis in
+#: the process, meet the same tallies again
+_TALLY_BITS_OF: dict[Tally, tuple[int, int]] = {}
+
+
 def meter_masks(calm: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Per emotion and per trust value (0..100), bits such that the pair (e, t) beats
     (e2, t2) towards ``calm`` (emotion no higher, trust no lower) — or, if not ``calm``,
@@ -408,8 +413,13 @@ class _Search:
         if tid is None:
             tid = self._tid[tally] = len(self.tallies)
             self.tallies.append(tally)
-            self.attempted.append(tally.attempted)
-            m = tally_mask(tally)
+            known = _TALLY_BITS_OF.get(tally)
+            if known is None:
+                if len(_TALLY_BITS_OF) > 1_000_000:
+                    _TALLY_BITS_OF.clear()
+                known = _TALLY_BITS_OF[tally] = (tally_mask(tally), tally.attempted)
+            m, attempted = known
+            self.attempted.append(attempted)
             self.tmask.append(m if self.maximise else _FULL_TALLY ^ m)
         return tid
 
@@ -456,6 +466,7 @@ class _Search:
         intern = self.intern
         record = self.record
         term_score = self.term_score
+        scores = self._score  # term_score's cache, read inline on the hot path
         dead = self.dead
         keys, tids, emotions, trusts = self.key, self.tid, self.emotion, self.trust
         parents, choices, masks = self.parent, self.choice, self.mask
@@ -557,7 +568,10 @@ class _Search:
                                 front[:] = [x for x in front if x[0] | m != m]
                                 front.append((m, e, t, lid, choice))
                         if record:
-                            succ.append((choice, -1, term_score(t2, ei, e, t), True))
+                            s = scores.get(((t2 << 20) + ei) * 256 + (t - e))
+                            if s is None:
+                                s = term_score(t2, ei, e, t)
+                            succ.append((choice, -1, s, True))
                         continue
                     # add the situation unless one already there beats it
                     new = len(keys)
