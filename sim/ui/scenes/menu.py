@@ -42,12 +42,12 @@ class MenuLayout:
     banner: pygame.Rect | None
     banner_buttons: list[Button]
     footer_y: int
-    #: 0 full sidebar, 1 smaller title, 2 labels beside the controls, 3 labels above and
-    #: only the name, mode and answer (language and sound stay on L, M and F3)
+    #: 0 full sidebar, 1 smaller title, 2 smaller still, 3 labels beside the controls,
+    #: 4 only the name, mode and answer (language and sound stay on L, M and F3)
     compact: int
     labels: list[tuple[str, tuple[int, int]]]  # (string key, midleft)
     head_w: int  # room for the list's heading
-    #: compact 3: where the sidebar says that language and sound are under F3
+    #: compact 4: where the sidebar says that language and sound are under F3
     note: pygame.Rect | None = None
 
 
@@ -144,7 +144,7 @@ class MenuScene(Scene):
         grow = max(1.0, ts.text_scale)
         side_w = max(250, min(int(380 * grow), int(w * 0.28 * grow), int(w * 0.38)))
         sidebar = pygame.Rect(pad, pad, side_w, footer_y - 2 * pad)
-        for compact in (0, 1, 2, 3):  # shed ornaments until the sidebar fits, uncut
+        for compact in (0, 1, 2, 3, 4):  # shed ornaments until the sidebar fits, uncut
             name_box, buttons, labels, end, note = self.sidebar_layout(sidebar, compact)
             if end <= sidebar.bottom and self.sidebar_uncut(buttons, labels, sidebar, compact):
                 break
@@ -196,9 +196,9 @@ class MenuScene(Scene):
         return self._layout
 
     def label_width(self, sidebar: pygame.Rect, compact: int) -> int:
-        """Room for a control's label (beside the control in compact 2)."""
+        """Room for a control's label (beside the control in compact 3)."""
         inner_w = sidebar.width - 36
-        return inner_w * 2 // 5 - 8 if compact == 2 else inner_w
+        return inner_w * 2 // 5 - 8 if compact == 3 else inner_w
 
     def sidebar_uncut(
         self, buttons: list[Button], labels: list[tuple[str, tuple[int, int]]],
@@ -217,14 +217,14 @@ class MenuScene(Scene):
         self, sidebar: pygame.Rect, compact: int
     ) -> tuple[pygame.Rect, list[Button], list[tuple[str, tuple[int, int]]], int,
                pygame.Rect | None]:
-        """Name box, controls and their labels, where the content ends, and (compact 3)
+        """Name box, controls and their labels, where the content ends, and (compact 4)
         the note that language and sound are in the settings."""
         app = self.app
         ts = app.ts
         inner_x = sidebar.x + 18
         inner_w = sidebar.width - 36
         y = sidebar.y + 18
-        title_role = ("title", "h1", "h2", "h2")[compact]
+        title_role = ("title", "h1", "h2", "h2", "h2")[compact]
         y += ts.text_height(app.t("app_title"), title_role, inner_w, True)
         if compact == 0:
             y += ts.text_height(app.t("app_subtitle"), "small", inner_w)
@@ -237,11 +237,11 @@ class MenuScene(Scene):
         name_box = pygame.Rect(inner_x, y, inner_w, bh)
         y += bh + 12
         buttons: list[Button] = []
-        inline_w = inner_w * 2 // 5 if compact == 2 else 0
+        inline_w = inner_w * 2 // 5 if compact == 3 else 0
 
         def segmented(label_key: str, options: list[tuple[str, str, bool]]) -> None:
             nonlocal y
-            if compact == 2:
+            if compact == 3:
                 labels.append((label_key, (inner_x, y + bh // 2)))
             else:
                 labels.append((label_key, (inner_x, y + label_h // 2)))
@@ -254,7 +254,7 @@ class MenuScene(Scene):
                 buttons.append(Button(r, label, action, primary=on))
             y += bh + 10
 
-        if compact < 3:
+        if compact < 4:
             segmented("language", [("English", "lang:en", app.lang == "en"),
                                    ("中文", "lang:zh", app.lang == "zh")])
         segmented("mode", [(app.t("mode_coach"), "mode:coach", app.settings.coach),
@@ -264,11 +264,11 @@ class MenuScene(Scene):
         # typed replies: offered as a mode; where the model is missing, choosing it says why
         segmented("answer", [(app.t("answer_pick"), "answer:pick", not app.settings.own_words),
                              (app.t("answer_words"), "answer:words", app.settings.own_words)])
-        if compact < 3:
+        if compact < 4:
             segmented("sound", [(app.t("on"), "sound:on", app.sounds.enabled),
                                 (app.t("off"), "sound:off", not app.sounds.enabled)])
         note = None
-        if compact == 3:
+        if compact == 4:
             note_h = ts.text_height(app.t("menu_more_settings"), "small", inner_w)
             note = pygame.Rect(inner_x, y + 4, inner_w, note_h)
             y = note.bottom + 4
@@ -503,7 +503,7 @@ class MenuScene(Scene):
         x = lay.sidebar.x + 18
         w = lay.sidebar.width - 36
         y = lay.sidebar.y + 18
-        title_role = ("title", "h1", "h2", "h2")[lay.compact]
+        title_role = ("title", "h1", "h2", "h2", "h2")[lay.compact]
         y += ts.draw_wrapped(surface, app.t("app_title"), pygame.Rect(x, y, w, 200), title_role,
                              theme.ACCENT_DARK, True)
         if lay.compact == 0:
