@@ -128,8 +128,11 @@ class SettingsScene(Scene):
             vw = ts.measure(value, "body", True)
             ts.draw(surface, f"{i + 1}", (rect.x + 10, rect.centery), "small", theme.INK_SOFT,
                     anchor="midleft")
-            ts.draw(surface, self.t(row), (rect.x + 34, rect.centery), "body", theme.INK,
-                    bold=chosen, anchor="midleft", max_width=max(40, rect.width - vw - 60))
+            # the label starts after the widest row number at this text size
+            label_x = rect.x + 10 + ts.measure(str(len(ROWS)), "small") + ts.px("small") // 2 + 6
+            ts.draw(surface, self.t(row), (label_x, rect.centery), "body", theme.INK,
+                    bold=chosen, anchor="midleft",
+                    max_width=max(40, rect.right - 12 - vw - 24 - label_x))
             ts.draw(surface, value, (rect.right - 12, rect.centery), "body", theme.ACCENT_DARK,
                     bold=True, anchor="midright")
         app.draw_footer(surface, self.t("settings_keys"))
