@@ -17,7 +17,13 @@ import pytest
 from sim.engine import Session
 from sim.match import Calibration, Candidate, ModelUnavailable, ReplyIndex, is_installed
 from sim.match import load_encoder as load_model
-from sim.match.evaluate import evaluate, load_samples, load_unrelated, unrelated_confident
+from sim.match.evaluate import (
+    evaluate,
+    load_samples,
+    load_unrelated,
+    read_set,
+    unrelated_confident,
+)
 from sim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,7 +203,7 @@ def test_paraphrase_set(capsys: pytest.CaptureFixture[str]) -> None:
         path = ROOT / "scenarios" / f"{sc_id}.yaml"
         if path.exists():
             indexes[sc_id] = ReplyIndex(load_scenario(path), encoder)
-    report = evaluate(samples, indexes)
+    report = evaluate(samples, indexes, timed=False)
     with capsys.disabled():
         print(f"\nparaphrase set: {len(report.outcomes)} samples matched, "
               f"{len(report.skipped)} skipped (node or choice no longer exists)")
@@ -352,3 +358,20 @@ def test_trainer_csv_lists_each_typed_reply_with_the_reply_it_was_taken_as(
     # a typed row never counts as a session: its session columns stay empty
     assert word["status"] == word["turns"] == word["score"] == word["listen"] == ""
     assert sess["typed"] == "" and sess["turns"] == "1"
+
+
+def test_paraphrase_set_covers_a_dozen_nodes_of_every_shipped_scenario() -> None:
+    """Issue #13's measure: three or more paraphrases per reply in each language, at a
+    dozen nodes or more of every shipped scenario, every reply of a covered node."""
+    data = read_set(PARAPHRASES)
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        nodes = data.get(scenario.id) or {}
+        assert len(nodes) >= 12, f"{scenario.id}: only {len(nodes)} nodes have paraphrases"
+        for node_id, choices in nodes.items():
+            node = scenario.nodes[node_id]
+            assert set(choices) == {c.id for c in node.choices}, (scenario.id, node_id)
+            for choice_id, langs in choices.items():
+                for lang in ("en", "zh"):
+                    texts = langs.get(lang) or []
+                    assert len(set(texts)) >= 3, (scenario.id, node_id, choice_id, lang)
