@@ -28,7 +28,7 @@ def _ask(read: Reader, p: Printer, what: str, options: list[tuple[str, str, str 
          default: int) -> int | None:
     """One numbered question; returns the 0-based option chosen, None on q or end of
     input. ``options`` are (name, hint, why unavailable or None)."""
-    p.line(f"{what}:")
+    p.line(f"{what}{p.colon.strip()}")
     for n, (name, hint, off) in enumerate(options, start=1):
         p.line(f"  {n}. {name} — {hint}", "     ")
         if off:
