@@ -100,7 +100,7 @@ def test_english_terminal_uses_the_windows_words(scenario) -> None:
     text = _play(scenario, "en", ["banana", "2", "please wait a week"])
     assert "Ms Li: Sorry — what are you saying?" in text
     assert "  (She is shouting.)" in text
-    assert re.search(r"Score: \d+\.\d/100", text)
+    assert re.search(r"Score: \d+\.\d / 100", text)
     assert f"2. {STEP_LABELS['apologize']['en']}: " in text
     assert "(Replies: #1)" in text
     assert "Reply 1 — You said: “banana”" in text
@@ -117,7 +117,7 @@ def test_chinese_terminal_uses_chinese_words_and_punctuation(scenario) -> None:
     assert "[理解为：“包裹 的事 真对不起”（相似度 1.00）]" in text
     assert "  （她在大声嚷。）" in text
     assert "李女士：我的包裹在哪儿？" in text
-    assert re.search(r"得分：\d+\.\d/100", text)
+    assert re.search(r"得分：\d+\.\d / 100", text)
     assert f"2. {STEP_LABELS['apologize']['zh']}：" in text
     assert "（回复：第1次）" in text
     assert "第 1 次回复 — 你说：“包裹 的事 真对不起”" in text

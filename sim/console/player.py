@@ -337,12 +337,12 @@ def print_debrief(d: Debrief, scenario: Scenario, p: Printer) -> None:
     lang = p.lang
     p.rule(tr("debrief", lang))
     p.line(f"{tr('outcome', lang)}{p.colon}{p.t(OUTCOME_LABELS[d.outcome])}    "
-           f"{tr('score', lang)}{p.colon}{score_text(d.score)}/100    {tr('emotion', lang)} "
+           f"{tr('score', lang)}{p.colon}{score_text(d.score)} / 100    {tr('emotion', lang)} "
            f"{d.emotion}  "
            f"{tr('trust', lang)} {d.trust}")
     # a part without a maximum only takes points away (mistakes, the ending's bound)
     parts = " · ".join(f"{p.t(part.label)} {points_text(part.points)}"
-                       + (f"/{part.maximum}" if part.maximum else "") for part in d.parts)
+                       + (f" / {part.maximum}" if part.maximum else "") for part in d.parts)
     p.line("  " + parts, "  ")
     p.line(f"  {tr('how_scored', lang)}{p.colon}{p.t(d.scoring)}", "    ")
     if d.turning_point is not None:
