@@ -793,12 +793,16 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
     notes: list[str] = []
     replayed: dict[tuple[Move, ...], Play] = {}
     late: list[bool] = []
+    # the replays get at most a quarter of the budget once the searches are done: each
+    # play replayed is also a play in the report, and a file with thousands of endings
+    # would otherwise spend the rest of the budget, and as much again, on printing them
+    replay_deadline = [deadline]
 
     def replay(scenario: Scenario, moves: Callable[[], list[Move]]) -> Play | None:
         """The module's :func:`replay` of the play ``moves()`` lists, once per distinct
         play; None once the time is up (then not even the play is worked out: on a long
         chain that alone takes a play's length)."""
-        if time.process_time() > deadline:
+        if time.process_time() > replay_deadline[0]:
             late.append(True)
             return None
         key = tuple(moves())
@@ -856,6 +860,7 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
                              "worst or range is claimed")
         return play
 
+    replay_deadline[0] = min(deadline, time.process_time() + budget * 0.25)
     # the most important plays first: best and worst, the shortest play to each ending,
     # then each ending's extremes, traps and skipped steps
     best = play_of(high, high.found) if high.found else None
