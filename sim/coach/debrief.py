@@ -345,18 +345,18 @@ def _order_problems(history: list[Turn]) -> list[OrderProblem]:
             names_en = ", ".join(f"'{STEP_LABELS[s]['en']}'" for s in skipped)
             names_zh = "、".join(f"“{STEP_LABELS[s]['zh']}”" for s in skipped)
             problems.append(OrderProblem(begun, "order", {
-                "en": f"Turn {begun}: you moved on to '{STEP_LABELS[later]['en']}' before "
+                "en": f"Reply {begun}: you moved on to '{STEP_LABELS[later]['en']}' before "
                       f"you had done {names_en} well; the method puts it after.",
-                "zh": f"第{begun}轮：{names_zh}还没做到位，你就开始“{STEP_LABELS[later]['zh']}”"
+                "zh": f"第{begun}次回复：{names_zh}还没做到位，你就开始“{STEP_LABELS[later]['zh']}”"
                       "了，方法上它应该放在后面。",
             }))
     for t in history:
         if t.step == "solve" and t.emotion_before >= HIGH_EMOTION:
             problems.append(OrderProblem(t.number, "premature_solution", {
-                "en": f"Turn {t.number}: you offered a solution while the customer's emotion "
+                "en": f"Reply {t.number}: you offered a solution while the customer's emotion "
                       f"was still {t.emotion_before} — calm them first, or the solution "
                       "won't be heard.",
-                "zh": f"第{t.number}轮：客户情绪还在{t.emotion_before}，你就给了方案——"
+                "zh": f"第{t.number}次回复：客户情绪还在{t.emotion_before}，你就给了方案——"
                       "先把情绪安抚下来，否则方案对方根本听不进去。",
             }))
     return problems

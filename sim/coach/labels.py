@@ -86,11 +86,11 @@ STATUS_LABELS: dict[str, Text] = {
 
 #: the step rows' notes (format with ``n``, the turn)
 STEP_ROW_LABELS: dict[str, Text] = {
-    "better_of_step": {"en": "Better for this step (turn {n})",
-                       "zh": "这一步更好的说法（第{n}轮）"},
-    "at_that_turn": {"en": "No better reply of this step was on offer; at that turn (turn {n}) "
+    "better_of_step": {"en": "Better for this step (reply {n})",
+                       "zh": "这一步更好的说法（第{n}次回复）"},
+    "at_that_turn": {"en": "No better reply of this step was on offer; at that point (reply {n}) "
                            "a reply of another step would have been better",
-                     "zh": "这一步没有更好的选项；但在那一轮（第{n}轮），另一个步骤的回答会更好"},
+                     "zh": "这一步没有更好的选项；但在那一次（第{n}次回复），另一个步骤的回答会更好"},
 }
 
 #: the turning point's heading

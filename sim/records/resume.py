@@ -77,8 +77,8 @@ def plan_resume(
             if file_hash(path) == info.scenario_hash:
                 return ResumePlan(info, "ready", load_scenario(path), path, {
                     "en": f"Continue “{info.scenario_id}” where you stopped "
-                          f"(turn {info.turns + 1}).",
-                    "zh": f"从上次中断处继续“{info.scenario_id}”（第 {info.turns + 1} 轮）。",
+                          f"(reply {info.turns + 1}).",
+                    "zh": f"从上次中断处继续“{info.scenario_id}”（第 {info.turns + 1} 次回复）。",
                 })
         except Exception as exc:  # unreadable or now invalid: try the next candidate
             log.debug("cannot use %s for resume: %s", path, exc)
