@@ -83,8 +83,8 @@ class TurningPoint:
     def message(self) -> Text:
         """"Turn 6: after this, a full resolution was no longer possible", both languages."""
         lost = LOST_MESSAGES[self.lost_outcome]
-        return {"en": f"Turn {self.turn}: {lost['en']}.",
-                "zh": f"第{self.turn}轮：{lost['zh']}。"}
+        return {"en": f"Reply {self.turn}: {lost['en']}.",
+                "zh": f"第{self.turn}次回复：{lost['zh']}。"}
 
     def to_json(self) -> dict[str, Any]:
         """``{turn, reply, lost_outcome, better}`` and a few details."""
