@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.coach.labels import STEP_LABELS
+from sim.coach.labels import (
+    OUTCOME_LABELS,
+    PITFALL_LABELS,
+    QUALITY_LABELS,
+    STATUS_LABELS,
+    STEP_LABELS,
+)
 from sim.scenario import find_scenarios, load_scenario
 from sim.ui import strings
 from sim.ui.library import Library, library_order
@@ -18,6 +24,17 @@ def test_step_names_match_the_terminal_and_debrief() -> None:
     for step, names in STEP_LABELS.items():
         for lang in strings.LANGS:
             assert strings.t(f"step_{step}", lang) == names[lang]
+
+
+def test_qualities_pitfalls_outcomes_and_statuses_match_the_coach() -> None:
+    """The window keeps its own copy (the coach package is not imported before the first
+    frame); the words must be the debrief's and the terminal's, capitalised where the
+    window shows them as a heading or a pill."""
+    for prefix, table in (("q_", QUALITY_LABELS), ("p_", PITFALL_LABELS),
+                          ("o_", OUTCOME_LABELS), ("s_", STATUS_LABELS)):
+        for key, names in table.items():
+            assert strings.t(f"{prefix}{key}", "zh") == names["zh"], (prefix, key)
+            assert strings.t(f"{prefix}{key}", "en").lower() == names["en"].lower(), key
 
 
 def test_one_score_format() -> None:
