@@ -93,3 +93,16 @@ def test_history_charts_fit_and_scroll(filled_db: Path, tmp_path: Path, lang: st
     width = scene.layout()[1].inflate(-40, -32).width
     scene.scroll.to(doc.offset_of(d.app.ts, width, bars - 1), instant=True)
     audit_shot(d, f"history_{lang}_1280_mastery")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_history_with_nothing_finished_counts_no_sessions(tmp_path: Path, lang: str) -> None:
+    """Only an unfinished session: the five-steps heading states no count ("last 0")."""
+    store = open_store(tmp_path / "records.db")
+    store.start("Tess", load_scenario(sorted(find_scenarios(LIBRARY))[0]), "en", "coach")
+    d = Driver(LIBRARY, lang=lang, settings_path=tmp_path / "w.json", store=store)
+    d.key(pygame.K_h)
+    assert d.scene.name == "history"
+    head, _note = d.scene.mastery_blocks()
+    assert head.text == {"en": "The five steps", "zh": "五个步骤的表现"}[lang]
+    assert "0" not in head.text

@@ -336,6 +336,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The five steps over your last {n} finished sessions",
         "zh": "最近 {n} 次完成的练习中，五个步骤的表现",
     },
+    "h_mastery_none": {"en": "The five steps", "zh": "五个步骤的表现"},
     "h_mastery_one": {
         "en": "The five steps in your one finished session",
         "zh": "已完成的 1 次练习中，五个步骤的表现",

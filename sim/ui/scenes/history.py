@@ -251,9 +251,10 @@ class HistoryScene(DocScene):
         """Per step, how often it was excellent / done / weak / missed lately."""
         t = self.t
         counted = max((m.total for m in self.mastery.values()), default=0)
+        if not counted:  # no "your last 0 sessions": the heading counts only when it can
+            return [Heading(t("h_mastery_none"), "h3"),
+                    Para(t("no_finished"), "small", theme.INK_SOFT)]
         head = Heading(strings.count("h_mastery", self.app.lang, counted), "h3")
-        if not counted:
-            return [head, Para(t("no_finished"), "small", theme.INK_SOFT)]
         rows = []
         for step in STEPS:
             m = self.mastery.get(step)
