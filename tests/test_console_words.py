@@ -4,13 +4,12 @@ quotes typed replies with the reply they were taken as."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
+from stand_ins import WordsEncoder
 
 from sim.coach import assess
 from sim.coach.labels import STEP_LABELS
@@ -63,18 +62,6 @@ endings:
 """
 
 
-class WordsEncoder:
-    """A stand-in model: a bag of hashed words (spaces split the Chinese too)."""
-
-    name = "words-test"
-
-    def encode(self, texts):  # type: ignore[no-untyped-def]
-        out = np.zeros((len(texts), 256), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 256] += 1
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
 
 
 @pytest.fixture

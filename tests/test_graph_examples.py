@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
+from stand_ins import WordsEncoder
 
 from sim.cli import main
 from sim.match import ReplyIndex, is_installed
@@ -56,18 +54,6 @@ endings:
 """
 
 
-class WordsEncoder:
-    """A stand-in model: a bag of hashed words (the same words, the same vector)."""
-
-    name = "words-test"
-
-    def encode(self, texts):  # type: ignore[no-untyped-def]
-        out = np.zeros((len(texts), 256), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 256] += 1
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
 
 
 @pytest.fixture

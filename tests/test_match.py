@@ -4,7 +4,6 @@ accuracy on the hand-written paraphrase set."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from stand_ins import WordsEncoder
 
 from sim.engine import Session
 from sim.match import Calibration, Candidate, ModelUnavailable, ReplyIndex, is_installed
@@ -30,22 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases"
 
 
-class WordsEncoder:
-    """A stand-in model: a bag of hashed words, so sharing words means being close."""
-
-    name = "words-test"
-
-    def __init__(self) -> None:
-        self.calls: list[int] = []
-
-    def encode(self, texts):  # type: ignore[no-untyped-def]
-        self.calls.append(len(texts))
-        out = np.zeros((len(texts), 256), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 256] += 1
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
 
 
 CAL = Calibration(threshold=0.5, margin=0.1, severe_margin=0.3)
