@@ -215,3 +215,30 @@ def test_turn_compared_with_numbers_stays_exact() -> None:
     assert sc is not None
     cut = analyze(sc, max_turns=30)
     assert not cut.proved["reachability"]  # compared with a meter: no cap, explored to 30
+
+
+@pytest.mark.parametrize("name", ["gen60", "scenarios/overdue-records.yaml",
+                                  "scenarios/deposit-rate.yaml",
+                                  "scenarios/insurance-surrender.yaml"])
+def test_worst_search_pruning_keeps_every_worst_score(name: str) -> None:
+    """The worst-score search stops following situations that can lower no ending's
+    score (once an ending has a play scoring 0); it finds the same worst score at every
+    ending as the search that follows everything (which records, so never prunes)."""
+    from sim.tools.analyze import _Search, ending_reach
+
+    sc = _scenario(name)
+    graph = build(sc)
+    pruned = _Search(graph, False, float("inf"), 10**7, record=False)
+    pruned.run()
+    full = _Search(graph, False, float("inf"), 10**7, record=True)
+    full.run()
+    assert pruned.complete and full.complete
+    assert len(pruned.key) <= len(full.key)
+    assert {e: f[0] for e, f in pruned.ending_found.items()} == {
+        e: f[0] for e, f in full.ending_found.items()}
+    assert pruned.found is not None and full.found is not None
+    assert pruned.found[0] == full.found[0]
+    # every ending a play reaches is in the start's reach, and nothing else
+    reach = ending_reach(graph)
+    reached = {-1 - t for out in graph.edges for _, t in out if t < 0}
+    assert reach[0] & ((1 << len(graph.ending_ids)) - 1) == sum(1 << e for e in reached)

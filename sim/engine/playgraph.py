@@ -81,6 +81,8 @@ class PlayGraph:
     #: (:func:`sim.tools.analyze.topological_rank`), and whether it covers every edge
     rank: list[int] | None = None
     acyclic: bool = False
+    #: per node index: the replies offered there in some explored state, as bits
+    offered_at: list[int] = field(default_factory=list)
 
     def node_of(self, state: int) -> str:
         """The node id of a state."""
@@ -446,6 +448,7 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
     edges.append([])
     parent.append((-1, -1))
     turn_limit = st.turn_read and st.cap is None
+    offered_at = graph.offered_at = [0] * len(st.node_ids)
     offered = st.offered
     step = st.step
     queue = deque([0])
@@ -466,7 +469,9 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
             graph.partial.add(sid)
             continue
         out: list[tuple[int, int]] = []
+        on_offer = 0
         for i in offered(state):
+            on_offer |= 1 << i
             nxt, ending = step(state, i)
             if nxt is None:
                 out.append((i, -1 - ending))
@@ -485,6 +490,7 @@ def build(scenario: Scenario, *, max_states: int = 1_500_000, max_turns: int = 2
                 queue.append(target)
             out.append((i, target))
         edges[sid] = out
+        offered_at[state[0]] |= on_offer
     return graph
 
 
@@ -557,9 +563,8 @@ def reach_avoiding_step(graph: PlayGraph, step: str, *, stop_at: set[str] | None
 def steps_offered(graph: PlayGraph) -> set[str]:
     """The method steps of every reply offered somewhere."""
     out: set[str] = set()
-    for sid, row in enumerate(graph.edges):
-        info = graph.info[graph.states[sid][0]]
-        out.update(info[c].step for c, _ in row if info[c].step)
+    for info, bits in zip(graph.info, graph.offered_at, strict=True):
+        out.update(c.step for i, c in enumerate(info) if bits >> i & 1 and c.step)
     return out & set(STEPS)
 
 

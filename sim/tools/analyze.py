@@ -14,7 +14,9 @@ proved is claimed:
    every respect (:func:`~sim.coach.scoring.dominates`, lower emotion, higher trust),
    the other those no other undercuts; what they drop can't end better (worse), so the
    best and worst scores, per ending and overall, are exact — for plays of any length,
-   loops included, since the situations are finitely many.
+   loops included, since the situations are finitely many. No score is below 0, so the
+   worst-score search stops following a situation once every ending it can still reach
+   (:func:`ending_reach`) has a play scoring 0.
 
 Where a budget (time, states) runs out before an exploration is complete, the result
 says which parts are proved (``proved``) and claims nothing else: no unreachability, no
@@ -247,6 +249,38 @@ def topological_rank(graph: PlayGraph) -> list[int]:
 
 # --- the score searches -----------------------------------------------------------------
 
+def ending_reach(graph: PlayGraph) -> list[int]:
+    """Per play state, the endings some play from it can reach, as bits: bit ``i`` for
+    ending number ``i`` of ``graph.ending_ids``, and bit ``len(ending_ids)`` for a play
+    that gets stuck (a state with no reply, not merely unexplored). A state the
+    exploration did not expand (``graph.partial``) may reach anything: every bit."""
+    n = len(graph.states)
+    stuck = 1 << len(graph.ending_ids)
+    every = (stuck << 1) - 1
+    reach = [0] * n
+    reverse: list[list[int]] = [[] for _ in range(n)]
+    partial = graph.partial
+    for sid, out in enumerate(graph.edges):
+        if sid in partial:
+            reach[sid] = every
+        elif not out:
+            reach[sid] = stuck
+        for _, target in out:
+            if target >= 0:
+                reverse[target].append(sid)
+            else:
+                reach[sid] |= 1 << (-1 - target)
+    queue = deque(sid for sid in range(n) if reach[sid])
+    while queue:
+        sid = queue.popleft()
+        bits = reach[sid]
+        for prev in reverse[sid]:
+            if reach[prev] | bits != reach[prev]:
+                reach[prev] |= bits
+                queue.append(prev)
+    return reach
+
+
 def _meter_scorer(tally: Tally, outcome: str,
                   fixed: float | None = None) -> Callable[[int, int], float]:
     """``lambda e, t: tally_score(None, tally, outcome, e, t)``, with the parts of
@@ -331,6 +365,8 @@ _FULL_TRUST = _FULL_METER << (_TALLY_BITS + _METER_BITS)
 #: tally → (its mask, the steps it attempted): both searches, and every analysis in
 #: the process, meet the same tallies again
 _TALLY_BITS_OF: dict[Tally, tuple[int, int]] = {}
+#: tally → its score signature (see :attr:`_Search.sig`); only ending tallies need one
+_SIGNATURE_OF: dict[Tally, tuple[float, float, bool]] = {}
 
 
 def meter_masks(calm: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -395,13 +431,24 @@ class _Search:
         self.found: tuple[float, int, int] | None = None
         self.ending_found: dict[str, tuple[float, int, int]] = {}
         self.outcomes = [self.sc.endings[e].outcome for e in graph.ending_ids]
+        # endings of one outcome score alike: per ending number, its outcome's number
+        # (the last entry, index −1, is a play left unfinished)
+        names = sorted(set(self.outcomes))
+        self.outcome_names = [*names, "unfinished"]
+        self.outcome_of = [names.index(o) for o in self.outcomes] + [len(names)]
         self.tallies: list[Tally] = []
         self.attempted: list[int] = []
         self.tmask: list[int] = []
         self._tid: dict[Tally, int] = {}
         self._score: dict[int, float] = {}
         self._scorers: dict[tuple[int, int], Callable[[int, int], float]] = {}
-        self._fixed: dict[int, float] = {}
+        #: per tally number: its score signature's number (−1: not worked out yet) —
+        #: tallies alike in what the score reads of them (:func:`_fixed_points`, the
+        #: penalty, whether a harm is left unrepaired) score alike, so scores are worked
+        #: out once per signature
+        self.sig: list[int] = []
+        self._sig_id: dict[tuple[float, float, bool], int] = {}
+        self._sig_tally: list[tuple[Tally, float]] = []
         self._rank: list[int] = []
         self._acyclic = False
         # the worst-score search takes the complement: the worse situation has the bits
@@ -419,6 +466,7 @@ class _Search:
                     _TALLY_BITS_OF.clear()
                 known = _TALLY_BITS_OF[tally] = (tally_mask(tally), tally.attempted)
             m, attempted = known
+            self.sig.append(-1)
             self.attempted.append(attempted)
             self.tmask.append(m if self.maximise else _FULL_TALLY ^ m)
         return tid
@@ -467,6 +515,8 @@ class _Search:
         record = self.record
         term_score = self.term_score
         scores = self._score  # term_score's cache, read inline on the hot path
+        outcome_of = self.outcome_of
+        sigs = self.sig
         dead = self.dead
         keys, tids, emotions, trusts = self.key, self.tid, self.emotion, self.trust
         parents, choices, masks = self.parent, self.choice, self.mask
@@ -475,8 +525,17 @@ class _Search:
         alive = self.alive
         beaten_by = self.beaten_by
         max_labels = self.max_labels
-        # per (ending, tally): the meters of the plays ending alike that no other beats
-        ends: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+        # The worst-score search without records stops following what can no longer
+        # lower anything: no score is below 0, so once a play ending at some ending (or
+        # stuck) scores 0, a situation from which no play reaches any other is dropped.
+        prune = not self.maximise and not record
+        reach = ending_reach(g) if prune else []
+        stuck_bit = 1 << len(g.ending_ids)
+        open_bits = (stuck_bit << 1) - 1
+        maximise = self.maximise
+        # per ending number: the best (worst, negated) score found there, and its play
+        top = [float("-inf")] * len(g.ending_ids)
+        top_at: list[tuple[float, int, int] | None] = [None] * len(g.ending_ids)
         # per node, per choice: (kind number × 2, emotion delta, trust delta), where
         # replies of the same step, quality and pitfall share a kind (they advance
         # tallies alike)
@@ -521,6 +580,8 @@ class _Search:
                                         or time.process_time() > self.deadline):
                     raise _OutOfBudget
                 key = keys[lid]
+                if prune and not reach[key] & open_bits:
+                    continue
                 tid = tids[lid]
                 e0 = emotions[lid]
                 t0 = trusts[lid]
@@ -529,6 +590,8 @@ class _Search:
                     if key not in partial:  # stuck: the play ends here, unfinished
                         s = term_score(tid, -1, e0, t0)
                         self.terminal(s, lid, -1, None)
+                        if s <= 0.0:
+                            open_bits &= ~stuck_bit
                         if record:
                             self.succ[lid] = [(-1, -1, s, True)]
                     elif record:
@@ -552,26 +615,27 @@ class _Search:
                     t = t0 + dt
                     t = 0 if t < 0 else 100 if t > 100 else t
                     if target < 0:
-                        # plays ending alike (same ending, same tally) are compared by
-                        # their meters alone, and only the ones no other beats are scored
+                        # a play ends: score it (scores are shared, see term_score) and
+                        # keep the best (worst) per ending
                         ei = -1 - target
-                        m = emask[e] | trmask[t]
-                        fk = (ei, t2)
-                        front = ends.get(fk)
-                        if front is None:
-                            ends[fk] = [(m, e, t, lid, choice)]
-                        else:
-                            for x in front:
-                                if x[0] | m == x[0]:
-                                    break
-                            else:
-                                front[:] = [x for x in front if x[0] | m != m]
-                                front.append((m, e, t, lid, choice))
+                        if prune and not open_bits >> ei & 1:
+                            continue
+                        sg = sigs[t2]
+                        if sg < 0:
+                            sg = self.signature(t2)
+                        s = scores.get(((sg << 8) + outcome_of[ei]) * 256 + (t - e))
+                        if s is None:
+                            s = term_score(t2, ei, e, t)
+                        v = s if maximise else -s
+                        if v > top[ei]:
+                            top[ei] = v
+                            top_at[ei] = (s, lid, choice)
                         if record:
-                            s = scores.get(((t2 << 20) + ei) * 256 + (t - e))
-                            if s is None:
-                                s = term_score(t2, ei, e, t)
                             succ.append((choice, -1, s, True))
+                        elif prune and s <= 0.0:
+                            open_bits &= ~(1 << ei)
+                        continue
+                    if prune and not reach[target] & open_bits:
                         continue
                     # add the situation unless one already there beats it
                     new = len(keys)
@@ -627,11 +691,9 @@ class _Search:
         except _OutOfBudget:
             self.complete = False
         self.work += work + tick
-        # score the plays kept at each ending
-        for (ei, tid), front in ends.items():
-            ending = g.ending_ids[ei]
-            for _, e, t, label, choice in front:
-                self.terminal(term_score(tid, ei, e, t), label, choice, ending)
+        for ei, found in enumerate(top_at):
+            if found is not None:
+                self.terminal(found[0], found[1], found[2], g.ending_ids[ei])
 
     def release(self) -> None:
         """Drop what only the search and :func:`_worth` need; the plays stay."""
@@ -644,26 +706,47 @@ class _Search:
         """The score of a play that ended with tally number ``tid`` at ending number
         ``ei`` (−1: unfinished) and these meters."""
         # the meters count only through (100 − emotion) + trust (the coach's meter part),
-        # so plays alike in that sum share one score
-        key = ((tid << 20) + ei) * 256 + (t - e)
+        # the ending only through its outcome and the tally only through its signature,
+        # so plays alike in those share one score
+        oi = self.outcome_of[ei]
+        sig = self.sig[tid]
+        if sig < 0:
+            sig = self.signature(tid)
+        key = ((sig << 8) + oi) * 256 + (t - e)
         s = self._score.get(key)
         if s is None:
-            s = self._score[key] = self._scorer(tid, ei)(e, t)
+            s = self._score[key] = self._scorer(sig, oi)(e, t)
         return s
 
-    def _scorer(self, tid: int, ei: int) -> Callable[[int, int], float]:
-        """The score of plays ending with this tally and ending, as a function of the
-        final meters: :func:`~sim.coach.scoring.breakdown`'s parts that do not depend on
-        the meters are taken from it once, and the rest is its own arithmetic in its own
-        order, so the floats are identical (the tests compare it with the coach on every
-        tally and meter pair, and every play reported is replayed through the coach)."""
-        fn = self._scorers.get((tid, ei))
+    def signature(self, tid: int) -> int:
+        """The number of the score signature of tally number ``tid`` (numbering it)."""
+        tally = self.tallies[tid]
+        signature = _SIGNATURE_OF.get(tally)
+        if signature is None:
+            if len(_SIGNATURE_OF) > 1_000_000:
+                _SIGNATURE_OF.clear()
+            signature = _SIGNATURE_OF[tally] = (
+                _fixed_points(tally), HARM_PENALTY * tally.harms
+                + CRITICAL_PENALTY * tally.critical, tally.unrepaired)
+        sig = self._sig_id.get(signature)
+        if sig is None:
+            sig = self._sig_id[signature] = len(self._sig_tally)
+            self._sig_tally.append((tally, signature[0]))
+        self.sig[tid] = sig
+        return sig
+
+    def _scorer(self, sig: int, oi: int) -> Callable[[int, int], float]:
+        """The score of plays ending with tallies of signature number ``sig`` and the
+        outcome number ``oi`` of ``outcome_names``, as a function of the final meters:
+        :func:`~sim.coach.scoring.breakdown`'s parts that do not depend on the meters are
+        taken from it once, and the rest is its own arithmetic in its own order, so the
+        floats are identical (the tests compare it with the coach on every tally and meter
+        pair, and every play reported is replayed through the coach)."""
+        fn = self._scorers.get((sig, oi))
         if fn is None:
-            fixed = self._fixed.get(tid)
-            if fixed is None:
-                fixed = self._fixed[tid] = _fixed_points(self.tallies[tid])
-            fn = self._scorers[(tid, ei)] = _meter_scorer(
-                self.tallies[tid], self.outcomes[ei] if ei >= 0 else "unfinished", fixed)
+            tally, fixed = self._sig_tally[sig]
+            fn = self._scorers[(sig, oi)] = _meter_scorer(tally, self.outcome_names[oi],
+                                                          fixed)
         return fn
 
     def moves(self, label: int, choice: int) -> list[Move]:
@@ -700,8 +783,13 @@ class _Search:
         if self._acyclic:
             lo: list[float | None] = [None] * n
             hi: list[float | None] = [None] * n
-            for tick, lid in enumerate(sorted(range(n), key=lambda i: (rank[keys[i]], i),
-                                              reverse=True)):
+            # latest state first, and within a state the latest label first (a label
+            # beaten by another was beaten by a later one)
+            by_rank: list[list[int]] = [[] for _ in rank]
+            for lid in range(n):
+                by_rank[rank[keys[lid]]].append(lid)
+            for tick, lid in enumerate(lid for labels in reversed(by_rank)
+                                       for lid in reversed(labels)):
                 if not tick & 4095 and time.process_time() > deadline:
                     return None
                 best_lo = best_hi = None
@@ -825,10 +913,9 @@ def _analyze(scenario: Scenario, budget: float, max_turns: int, max_states: int,
                      "no best, worst or range is claimed")
 
     # both searches share the graph; each gets what is left of the budget
-    offered: set[Move] = set()
-    for sid, out in enumerate(graph.edges):
-        node = graph.node_of(sid)
-        offered.update((node, c) for c, _ in out)
+    offered: set[Move] = {(node, c) for node, bits in zip(graph.node_ids, graph.offered_at,
+                                                          strict=True)
+                          for c in range(bits.bit_length()) if bits >> c & 1}
     high = _Search(graph, True, search_deadline, max_labels)
     high.run()
     judged: tuple[list[Move], list[Any]] | None = None
@@ -974,6 +1061,7 @@ def _worth(search: _Search, offered: set[Move],
     may_pay = [any(c.quality == "harmful" for c in node.choices)
                and any(c.quality in ("good", "best") for c in node.choices)
                for node in nodes]
+    qualities = [[c.quality for c in node.choices] for node in nodes]
     settled = [False] * len(nodes)
     keys = search.key
     states = g.states
@@ -985,34 +1073,46 @@ def _worth(search: _Search, offered: set[Move],
         n = states[keys[lid]][0]
         if settled[n]:
             continue
-        low: dict[int, float] = {}
-        high: dict[int, float] = {}
+        # per reply: the best score provably still possible after it (None: unknown)
+        # and the best possibly still possible (−1: no ending after it)
+        top: float | None = None
+        rows = []
         for choice, nxt, term, exact in succ:
             if term is not None:
-                low[choice] = high[choice] = term
+                v = w = term
             else:
-                if exact:
-                    v = lo[nxt]
-                    if v is not None:
-                        low[choice] = v
+                v = lo[nxt] if exact else None
                 w = hi[nxt]
-                high[choice] = -1.0 if w is None else w  # -1: no ending after it
+                if w is None:
+                    w = -1.0
+                if v is not None and (top is None or v > top):
+                    top = v
+                rows.append((choice, v, w))
+                continue
+            if top is None or v > top:
+                top = v
+            rows.append((choice, v, w))
         here = worth[n]
-        if not low:
-            here.update(high)
+        if top is None:
+            here.update(c for c, _, _ in rows)
         else:
-            top = max(low.values())
-            here.update(c for c, v in high.items() if v >= top)
+            for c, _, w in rows:
+                if w >= top:
+                    here.add(c)
             node_id = g.node_ids[n]
             if may_pay[n] and node_id not in harmful:
-                choices = nodes[n].choices
-                goods = [(c, high[c]) for c in high if choices[c].quality in ("good", "best")]
-                harms = [(c, low[c]) for c in low if choices[c].quality == "harmful"]
-                if goods and harms:
-                    hc, hv = max(harms, key=lambda cv: cv[1])
-                    gc, gv = max(goods, key=lambda cv: cv[1])
-                    if hv > gv:
-                        harmful[node_id] = HarmfulPays(node_id, hc, gc, hv, gv)
+                quality = qualities[n]
+                harm = good = None
+                for c, v, w in rows:
+                    q = quality[c]
+                    if q == "harmful":
+                        if v is not None and (harm is None or v > harm[1]):
+                            harm = (c, v)
+                    elif q in ("good", "best") and (good is None or w > good[1]):
+                        good = (c, w)
+                if harm is not None and good is not None and harm[1] > good[1]:
+                    harmful[node_id] = HarmfulPays(node_id, harm[0], good[0], harm[1],
+                                                   good[1])
         if len(here) == len(nodes[n].choices) and (not may_pay[n]
                                                    or g.node_ids[n] in harmful):
             settled[n] = True
