@@ -32,7 +32,7 @@ from typing import Any
 
 from sim.coach.labels import OUTCOME_LABELS, Text
 from sim.engine import ChoiceError, Turn
-from sim.engine.playgraph import find_ending
+from sim.engine.playgraph import find_ending, paused_gc
 from sim.engine.session import Session
 from sim.scenario import Choice, Condition, Scenario
 from sim.scenario.model import Text as ScenarioText
@@ -420,6 +420,15 @@ def turning_point(scenario: Scenario, history: list[Turn] | tuple[Turn, ...],
     emotion, trust, flags, learned), as :class:`~sim.engine.Session` takes it."""
     if not history:
         return None
+    # the searches make many small tuples and no cycles: in a process holding much else
+    # (the window, a report over a cohort) the collector's full passes would cost more
+    # than the searches
+    with paused_gc():
+        return _turning_point(scenario, history, preset)
+
+
+def _turning_point(scenario: Scenario, history: list[Turn] | tuple[Turn, ...],
+                   preset: Mapping[str, Any] | None) -> TurningPoint | None:
     states = _prefixes(scenario, history, preset or {})
     if states is None:
         return None
