@@ -242,3 +242,32 @@ def test_worst_search_pruning_keeps_every_worst_score(name: str) -> None:
     reach = ending_reach(graph)
     reached = {-1 - t for out in graph.edges for _, t in out if t < 0}
     assert reach[0] & ((1 << len(graph.ending_ids)) - 1) == sum(1 << e for e in reached)
+
+
+@pytest.mark.parametrize("name", ["tests/tools_data/cake.yaml", "gen60",
+                                  "scenarios/insurance-surrender.yaml"])
+def test_ending_reach_is_what_a_walk_from_each_state_finds(name: str) -> None:
+    """The endings each play state can reach, worked out once per strongly connected
+    component, are those a plain walk from the state finds (loops included)."""
+    from sim.tools.analyze import ending_reach
+
+    graph = build(_scenario(name))
+    reach = ending_reach(graph)
+    stuck = 1 << len(graph.ending_ids)
+
+    def walk(start: int) -> int:
+        seen, todo, bits = {start}, [start], 0
+        while todo:
+            sid = todo.pop()
+            if graph.stuck(sid):
+                bits |= stuck
+            for _, target in graph.edges[sid]:
+                if target < 0:
+                    bits |= 1 << (-1 - target)
+                elif target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return bits
+
+    sample = random.Random(3).sample(range(len(graph.states)), min(400, len(graph.states)))
+    assert all(reach[sid] == walk(sid) for sid in sample)

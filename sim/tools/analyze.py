@@ -73,6 +73,9 @@ DEFAULT_BUDGET = 4.0
 MAX_LABELS = 600_000
 #: play states explored before the exploration stops (bounds memory)
 MAX_STATES = 600_000
+#: the worst-score search prunes (see :func:`ending_reach`) only below this many endings,
+#: so that the endings a state can reach fit in a machine word or two
+PRUNE_ENDINGS = 64
 #: traps listed with an example play (each replay costs a play's length)
 MAX_TRAP_PLAYS = 20
 
@@ -253,33 +256,68 @@ def ending_reach(graph: PlayGraph) -> list[int]:
     """Per play state, the endings some play from it can reach, as bits: bit ``i`` for
     ending number ``i`` of ``graph.ending_ids``, and bit ``len(ending_ids)`` for a play
     that gets stuck (a state with no reply, not merely unexplored). A state the
-    exploration did not expand (``graph.partial``) may reach anything: every bit."""
+    exploration did not expand (``graph.partial``) may reach anything: every bit.
+
+    Linear in the edges: the strongly connected components (Tarjan's algorithm, without
+    recursion) come out successors first, and each takes the union of its own endings and
+    its successors' once.
+    """
     n = len(graph.states)
+    edges = graph.edges
+    partial = graph.partial
     stuck = 1 << len(graph.ending_ids)
     every = (stuck << 1) - 1
     reach = [0] * n
-    reverse: list[list[int]] = [[] for _ in range(n)]
-    partial = graph.partial
-    for sid, out in enumerate(graph.edges):
-        if sid in partial:
-            reach[sid] = every
-        elif not out:
-            reach[sid] = stuck
-        for _, target in out:
-            if target >= 0:
-                reverse[target].append(sid)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = bytearray(n)
+    stack: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            sid, i = work.pop()
+            if i == 0:
+                index[sid] = low[sid] = counter
+                counter += 1
+                stack.append(sid)
+                on_stack[sid] = 1
+            out = edges[sid]
+            while i < len(out):
+                target = out[i][1]
+                i += 1
+                if target < 0:
+                    continue
+                if index[target] < 0:
+                    work.append((sid, i))
+                    work.append((target, 0))
+                    break
+                if on_stack[target] and index[target] < low[sid]:
+                    low[sid] = index[target]
             else:
-                reach[sid] |= 1 << (-1 - target)
-    queue = deque(sid for sid in range(n) if reach[sid])
-    while queue:
-        sid = queue.popleft()
-        bits = reach[sid]
-        for prev in reverse[sid]:
-            if reach[prev] | bits != reach[prev]:
-                reach[prev] |= bits
-                queue.append(prev)
+                if work and low[sid] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[sid]
+                if low[sid] == index[sid]:
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack[member] = 0
+                        members.append(member)
+                        if member == sid:
+                            break
+                    bits = 0
+                    for member in members:
+                        if member in partial:
+                            bits = every
+                        elif not edges[member]:
+                            bits |= stuck
+                        for _, target in edges[member]:
+                            bits |= 1 << (-1 - target) if target < 0 else reach[target]
+                    for member in members:
+                        reach[member] = bits
     return reach
-
 
 def _meter_scorer(tally: Tally, outcome: str,
                   fixed: float | None = None) -> Callable[[int, int], float]:
@@ -528,7 +566,8 @@ class _Search:
         # The worst-score search without records stops following what can no longer
         # lower anything: no score is below 0, so once a play ending at some ending (or
         # stuck) scores 0, a situation from which no play reaches any other is dropped.
-        prune = not self.maximise and not record
+        # (Only with a handful of endings: a state's endings are one int of that many bits.)
+        prune = not self.maximise and not record and len(g.ending_ids) < PRUNE_ENDINGS
         reach = ending_reach(g) if prune else []
         stuck_bit = 1 << len(g.ending_ids)
         open_bits = (stuck_bit << 1) - 1
