@@ -245,13 +245,20 @@ def ceiling_of(outcome: str, tally: Tally) -> float:
     return min(ceiling, UNREPAIRED_CEILING) if tally.unrepaired else ceiling
 
 
-def breakdown(tally: Tally, outcome: str, emotion: int, trust: int) -> Breakdown:
-    """The score of a play with this tally, ending (``unfinished`` if none) and meters."""
+def step_and_order_points(tally: Tally) -> tuple[float, float]:
+    """The step and order parts of the score: they depend on the tally alone (not on the
+    ending or the meters), so the analyzer works them out once per tally."""
     codes = [tally.code(s) for s in range(len(STEPS))]
     steps = STEP_POINTS * sum(CODE_VALUE[c] for c in codes)
     solid = sum(1 for c in codes if c in SOLID_CODES)
     faults = tally.order_count + (1 if tally.premature else 0)
     order = ORDER_POINTS * max(0.0, 1.0 - ORDER_FRACTION * faults) * solid / len(STEPS)
+    return steps, order
+
+
+def breakdown(tally: Tally, outcome: str, emotion: int, trust: int) -> Breakdown:
+    """The score of a play with this tally, ending (``unfinished`` if none) and meters."""
+    steps, order = step_and_order_points(tally)
     meters = METER_POINTS * ((100 - emotion) + trust) / 200
     # the mistakes never take handling below 0: shown as they count
     mistakes = -min(HARM_PENALTY * tally.harms + CRITICAL_PENALTY * tally.critical,

@@ -44,8 +44,8 @@ from sim.coach.scoring import (
     OUTCOME_CEILING,
     UNFINISHED_CEILING,
     Tally,
-    breakdown,
     ceiling_of,
+    step_and_order_points,
     tally_advance,
     tally_start,
 )
@@ -258,9 +258,10 @@ def ending_reach(graph: PlayGraph) -> list[int]:
     that gets stuck (a state with no reply, not merely unexplored). A state the
     exploration did not expand (``graph.partial``) may reach anything: every bit.
 
-    Linear in the edges: the strongly connected components (Tarjan's algorithm, without
-    recursion) come out successors first, and each takes the union of its own endings and
-    its successors' once.
+    Linear in the edges: without loops (known from the topological rank the searches
+    work out) one pass from the last state back; otherwise the strongly connected
+    components (Tarjan's algorithm, without recursion) come out successors first, and each
+    takes the union of its own endings and its successors' once.
     """
     n = len(graph.states)
     edges = graph.edges
@@ -268,6 +269,22 @@ def ending_reach(graph: PlayGraph) -> list[int]:
     stuck = 1 << len(graph.ending_ids)
     every = (stuck << 1) - 1
     reach = [0] * n
+    if graph.rank is not None and graph.acyclic:
+        # no loops: every edge leads to a later state in topological order, so one pass
+        # from the last state back does it
+        by_rank = [0] * n
+        for sid, r in enumerate(graph.rank):
+            by_rank[r] = sid
+        for sid in reversed(by_rank):
+            out = edges[sid]
+            if sid in partial:
+                bits = every
+            else:
+                bits = 0 if out else stuck
+                for _, target in out:
+                    bits |= 1 << (-1 - target) if target < 0 else reach[target]
+            reach[sid] = bits
+        return reach
     index = [-1] * n
     low = [0] * n
     on_stack = bytearray(n)
@@ -343,8 +360,8 @@ def _meter_scorer(tally: Tally, outcome: str,
 def _fixed_points(tally: Tally) -> float:
     """The step and order points of a play with this tally (they depend on neither the
     ending nor the meters), as :func:`~sim.coach.scoring.breakdown` adds them."""
-    parts = breakdown(tally, "unfinished", 100, 0)
-    return parts.steps + parts.order
+    steps, order = step_and_order_points(tally)
+    return steps + order
 
 
 class _OutOfBudget(Exception):
