@@ -262,7 +262,7 @@ LOOPED = textwrap.dedent("""\
       b:
         say: so?
         choices:
-          - {id: back, reply: r, step: empathize, quality: good, goto: a}
+          - {id: back, reply: r, step: apologize, quality: good, goto: a}
           - {id: onward, reply: r, step: clarify, quality: good, goto: c}
       c:
         say: and?
