@@ -315,3 +315,30 @@ def test_ending_reach_is_what_a_walk_from_each_state_finds(name: str) -> None:
     graph.acyclic = all(t < 0 or graph.rank[t] > graph.rank[s]
                         for s, out in enumerate(graph.edges) for _, t in out)
     assert ending_reach(graph) == reach
+
+
+@pytest.mark.parametrize("name", ["tests/tools_data/cake.yaml", "gen60",
+                                  "scenarios/deposit-rate.yaml", "looped"])
+def test_worth_is_the_same_by_either_pass(name: str) -> None:
+    """Replies never worth choosing and harmful replies that pay come out the same from
+    the one pass back (play states without loops) and from the walk back from the
+    terminals (the way taken where there are loops)."""
+    from sim.tools.analyze import MAX_LABELS, _Search, _worth
+
+    if name == "looped":
+        sc, problems = check_bytes(LOOPED.encode(), "looped.yaml")
+        assert sc is not None, problems
+    else:
+        sc = _scenario(name)
+    graph = build(sc)
+    search = _Search(graph, True, float("inf"), MAX_LABELS)
+    search.run()
+    offered = {(graph.node_of(sid), c) for sid, out in enumerate(graph.edges) for c, _ in out}
+    one_pass = _worth(search, offered) if search._acyclic else None
+    search._acyclic = False
+    walked = _worth(search, offered)
+    assert walked is not None
+    if one_pass is not None:
+        assert one_pass[0] == walked[0]
+        assert [h.node for h in one_pass[1]] == [h.node for h in walked[1]]
+    assert name != "looped" or one_pass is None  # the looped one has no one-pass route

@@ -159,3 +159,52 @@ def test_bad_player_tests_are_located_errors(test: str) -> None:
 def test_shipped_fair_scenario_self_tests(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", str(DATA / "fair.yaml")]) == 0
     assert "4 passed, 0 failed" in capsys.readouterr().out
+
+
+PAYS = textwrap.dedent("""\
+    format: 1
+    id: pays
+    title: T
+    summary: S
+    difficulty: 1
+    briefing: B
+    customer: {name: C, role: R, emotion: 60, trust: 40}
+    start: a
+    nodes:
+      a:
+        say: Where is my refund?
+        choices:
+          - {id: explain, reply: "Let me look into the refund for you.", quality: good,
+             step: listen, effects: {emotion: -10, trust: 10}, goto: gone}
+          - {id: snap, reply: "Calm down.", quality: harmful, step: listen,
+             effects: {emotion: 10, trust: -5}, goto: b}
+      b:
+        say: Fine. What now?
+        choices:
+          - {id: fix, reply: "I have issued the refund today.", quality: best, step: solve,
+             effects: {emotion: -40, trust: 40}, goto: happy}
+    endings:
+      gone: {outcome: lost, title: L}
+      happy: {outcome: resolved, title: H}
+    """)
+
+
+def test_a_harmful_reply_that_pays_is_found_and_located(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The good reply loses the customer while the harmful one leads on to a fix: the
+    harmful reply pays, and analyze and validate say so at its line."""
+    path = tmp_path / "pays.yaml"
+    path.write_text(PAYS, encoding="utf-8")
+    assert main(["analyze", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (found,) = data["audit"]["harmful_pays"]
+    assert found["node"] == "a"
+    assert (found["harmful"], found["good"]) == ("snap", "explain")
+    assert found["harmful_best_score"] > found["good_best_score"]
+    assert main(["validate", str(path)]) in (0, 1)
+    out = capsys.readouterr().out
+    (line,) = [w for w in out.splitlines() if "harmful-pays" in w]
+    snap_line = PAYS.splitlines().index(
+        next(x for x in PAYS.splitlines() if "id: snap" in x)) + 1
+    assert line.startswith(f"{path}:{snap_line}:")
+    assert "'snap'" in line and "'explain'" in line

@@ -826,49 +826,13 @@ class _Search:
         The lower bound follows only edges to situations that were kept (real
         continuations); the upper bound also follows a dropped situation to the one that
         beat it, which scores at least as much after any continuation. Both are "the
-        best terminal reachable". Where the play states have no loop, every edge leads to
-        a later state in topological order (and a dropped label to a later label of its
-        own state), so one pass from the last state back works them out; otherwise they
-        are found by walking back from the terminals, best first.
+        best terminal reachable", found by walking back from the terminals, best first
+        (for play states with loops; :func:`_worth` works them out in one pass back
+        where there are none).
         """
         n = len(self.key)
-        rank = self._rank
-        keys = self.key
         succs = self.succ
         beaten_by = self.beaten_by
-        if self._acyclic:
-            lo: list[float | None] = [None] * n
-            hi: list[float | None] = [None] * n
-            # latest state first, and within a state the latest label first (a label
-            # beaten by another was beaten by a later one)
-            by_rank: list[list[int]] = [[] for _ in rank]
-            for lid in range(n):
-                by_rank[rank[keys[lid]]].append(lid)
-            for tick, lid in enumerate(lid for labels in reversed(by_rank)
-                                       for lid in reversed(labels)):
-                if not tick & 4095 and time.process_time() > deadline:
-                    return None
-                best_lo = best_hi = None
-                succ = succs.get(lid)
-                if succ:
-                    for _, nxt, term, exact in succ:
-                        if term is not None:
-                            v = w = term
-                        else:
-                            v = lo[nxt] if exact else None
-                            w = hi[nxt]
-                        if v is not None and (best_lo is None or v > best_lo):
-                            best_lo = v
-                        if w is not None and (best_hi is None or w > best_hi):
-                            best_hi = w
-                winner = beaten_by.get(lid)
-                if winner is not None:
-                    w = hi[winner]
-                    if w is not None and (best_hi is None or w > best_hi):
-                        best_hi = w
-                lo[lid] = best_lo
-                hi[lid] = best_hi
-            return lo, hi
         exact_rev: list[list[int]] = [[] for _ in range(n)]
         other_rev: list[list[int]] = [[] for _ in range(n)]
         terminals: list[tuple[float, int]] = []
@@ -1103,10 +1067,6 @@ def _worth(search: _Search, offered: set[Move],
     """
     from sim.tools.audit import HarmfulPays
 
-    got = search.values(deadline)
-    if got is None:
-        return None
-    lo, hi = got
     g = search.g
     sc = search.sc
     harmful: dict[str, HarmfulPays] = {}
@@ -1121,33 +1081,12 @@ def _worth(search: _Search, offered: set[Move],
     settled = [False] * len(nodes)
     keys = search.key
     states = g.states
-    for tick, (lid, succ) in enumerate(search.succ.items()):
-        if not tick & 4095 and time.process_time() > deadline:
-            return None
-        if not succ or succ[0][0] < 0:
-            continue
-        n = states[keys[lid]][0]
-        if settled[n]:
-            continue
-        # per reply: the best score provably still possible after it (None: unknown)
-        # and the best possibly still possible (−1: no ending after it)
-        top: float | None = None
-        rows = []
-        for choice, nxt, term, exact in succ:
-            if term is not None:
-                v = w = term
-            else:
-                v = lo[nxt] if exact else None
-                w = hi[nxt]
-                if w is None:
-                    w = -1.0
-                if v is not None and (top is None or v > top):
-                    top = v
-                rows.append((choice, v, w))
-                continue
-            if top is None or v > top:
-                top = v
-            rows.append((choice, v, w))
+    succs = search.succ
+
+    def judge(n: int, rows: list[tuple[int, float | None, float]], top: float | None) -> None:
+        """One situation at node number ``n``: per reply on offer, the best score
+        provably still possible after it (None: unknown) and the best possibly still
+        possible (−1: no ending after it); ``top``: the best of the former."""
         here = worth[n]
         if top is None:
             here.update(c for c, _, _ in rows)
@@ -1172,6 +1111,77 @@ def _worth(search: _Search, offered: set[Move],
         if len(here) == len(nodes[n].choices) and (not may_pay[n]
                                                    or g.node_ids[n] in harmful):
             settled[n] = True
+
+    if search._acyclic:
+        # No loops: every edge leads to a later state in topological order, and a dropped
+        # label was beaten by a later label of its own state, so one pass from the last
+        # state back works out each label's bounds (see _Search.values) and judges it.
+        n_labels = len(keys)
+        rank = search._rank
+        lo: list[float | None] = [None] * n_labels
+        hi: list[float | None] = [None] * n_labels
+        beaten_by = search.beaten_by
+        by_rank: list[list[int]] = [[] for _ in rank]
+        for lid in range(n_labels):
+            by_rank[rank[keys[lid]]].append(lid)
+        for tick, lid in enumerate(lid for labels in reversed(by_rank)
+                                   for lid in reversed(labels)):
+            if not tick & 4095 and time.process_time() > deadline:
+                return None
+            best_lo = best_hi = None
+            succ = succs.get(lid)
+            if succ:
+                n = states[keys[lid]][0]
+                rows: list[tuple[int, float | None, float]] | None = (
+                    [] if succ[0][0] >= 0 and not settled[n] else None)
+                for choice, nxt, term, exact in succ:
+                    if term is not None:
+                        v = w = term
+                    else:
+                        v = lo[nxt] if exact else None
+                        w = hi[nxt]
+                    if v is not None and (best_lo is None or v > best_lo):
+                        best_lo = v
+                    if w is not None and (best_hi is None or w > best_hi):
+                        best_hi = w
+                    if rows is not None:
+                        rows.append((choice, v, -1.0 if w is None else w))
+                if rows is not None:
+                    judge(n, rows, best_lo)
+            winner = beaten_by.get(lid)
+            if winner is not None:
+                w = hi[winner]
+                if w is not None and (best_hi is None or w > best_hi):
+                    best_hi = w
+            lo[lid] = best_lo
+            hi[lid] = best_hi
+    else:
+        got = search.values(deadline)
+        if got is None:
+            return None
+        lo, hi = got
+        for tick, (lid, succ) in enumerate(succs.items()):
+            if not tick & 4095 and time.process_time() > deadline:
+                return None
+            if not succ or succ[0][0] < 0:
+                continue
+            n = states[keys[lid]][0]
+            if settled[n]:
+                continue
+            top: float | None = None
+            rows = []
+            for choice, nxt, term, exact in succ:
+                if term is not None:
+                    v = w = term
+                else:
+                    v = lo[nxt] if exact else None
+                    w = hi[nxt]
+                    if w is None:
+                        w = -1.0
+                if v is not None and (top is None or v > top):
+                    top = v
+                rows.append((choice, v, w))
+            judge(n, rows, top)
     order = {n: i for i, n in enumerate(sc.nodes)}
     index = {nid: i for i, nid in enumerate(g.node_ids)}
     return (sorted(m for m in offered if m[1] not in worth[index[m[0]]]),
