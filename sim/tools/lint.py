@@ -177,7 +177,8 @@ def _meter_fronts(graph: PlayGraph, calm: bool, max_work: float
     arrivals: dict[str, list[tuple[int, int, int, int, int, int]]] = {}
     queue = deque([(0, e0, t0)])
     tick = 0
-    info, states, edges = graph.info, graph.states, graph.edges
+    states, edges = graph.states, graph.edges
+    deltas = [[(ci.emotion, ci.trust) for ci in row] for row in graph.info]
     ending_ids = graph.ending_ids
 
     def moves_to(packed: int) -> list[tuple[str, int]]:
@@ -197,28 +198,38 @@ def _meter_fronts(graph: PlayGraph, calm: bool, max_work: float
         here = (sid << 14) | (e << 7) | t
         if here not in alive:
             continue  # beaten since it was queued
-        row = info[states[sid][0]]
+        row = deltas[states[sid][0]]
         for choice, target in edges[sid]:
-            ci = row[choice]
-            ne = e + ci.emotion
+            de, dt = row[choice]
+            ne = e + de
             ne = 0 if ne < 0 else 100 if ne > 100 else ne
-            nt = t + ci.trust
+            nt = t + dt
             nt = 0 if nt < 0 else 100 if nt > 100 else nt
             m = emask[ne] | tmask[nt]
             if target < 0:
                 ending = ending_ids[-1 - target]
-                got = arrivals.setdefault(ending, [])
-                if any(x[0] | m == x[0] for x in got):
+                got = arrivals.get(ending)
+                if got is None:
+                    arrivals[ending] = [(m, ne, nt, sid, here, choice)]
                     continue
-                got[:] = [x for x in got if x[0] | m != m]
-                got.append((m, ne, nt, sid, here, choice))
+                for x in got:
+                    if x[0] | m == x[0]:
+                        break
+                else:
+                    got[:] = [x for x in got if x[0] | m != m]
+                    got.append((m, ne, nt, sid, here, choice))
                 continue
             front = fronts.get(target)
             if front is None:
                 front = fronts[target] = []
-            elif any(x[0] | m == x[0] for x in front):
-                continue
             else:
+                beaten = False
+                for x in front:
+                    if x[0] | m == x[0]:  # a pair already there is at least as good
+                        beaten = True
+                        break
+                if beaten:
+                    continue
                 keep = []
                 for x in front:
                     if x[0] | m == m:
