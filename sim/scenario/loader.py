@@ -57,8 +57,8 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
 
     The garbage collector is paused while the file is read: loading allocates tens of
     thousands of containers and no cycles, and the collector's passes over them cost a
-    third of the load of a large file. What the load keeps is then frozen out of the
-    collector's sight (:func:`gc.freeze`), or its next pass would scan all of it anyway.
+    third of the load of a large file. What the load keeps then goes straight to the
+    collector's oldest generation, or its next pass would scan all of it anyway.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -67,9 +67,12 @@ def check_bytes(raw: bytes, path: str) -> tuple[Scenario | None, list[Problem]]:
     finally:
         if enabled:
             # What the load made is either freed already or kept for as long as the
-            # scenario (it makes no reference cycles): set it aside for good, or the
-            # collector's next pass would scan all of it (a third of a large load again)
+            # scenario (it makes no reference cycles): move it straight to the oldest
+            # generation (freeze, then unfreeze), or the collector's next pass would scan
+            # all of it (a third of a large load again). Not left frozen: a process that
+            # lives on (the window) must still collect what it drops later.
             gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
