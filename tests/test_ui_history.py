@@ -106,3 +106,46 @@ def test_history_with_nothing_finished_counts_no_sessions(tmp_path: Path, lang: 
     head, _note = d.scene.mastery_blocks()
     assert head.text == {"en": "The five steps", "zh": "五个步骤的表现"}[lang]
     assert "0" not in head.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_history_dates_and_scores_stay_on_one_line(filled_db: Path, tmp_path: Path,
+                                                   lang: str) -> None:
+    """At every window size from the smallest and every text size, a table's dates,
+    counts, outcomes and scores take one line, and scrolled to its end the last row ends
+    above the band of the "more above" cue."""
+    from sim.ui import theme
+    from sim.ui.doc import Table
+
+    d = Driver(LIBRARY, size=theme.MIN_SIZE, lang=lang, settings_path=tmp_path / "w.json",
+               store=open_store(filled_db))
+    d.key(pygame.K_h)
+    scene = d.scene
+    ts = d.app.ts
+    for size in (theme.MIN_SIZE, (1280, 720), (1920, 1080)):
+        d.resize(size)
+        for scale in theme.TEXT_SCALES:
+            d.app.settings.text_scale = ts.text_scale = scale
+            page = scene.page(scene.doc_view())
+            tables = [b for b in scene.doc().blocks if isinstance(b, Table)]
+            assert len(tables) == 2
+            for table in tables:
+                widths = table._widths(page.width, ts)
+                assert sum(widths) == page.width
+                # the date and score columns, found by their headings
+                cols = [i for i, head in enumerate(table.headers)
+                        if head in (d.app.t("col_when"), d.app.t("col_best"),
+                                    d.app.t("col_score"))]
+                assert len(cols) == 2
+                for row in table.rows:
+                    for i in cols:
+                        cell = row[i]
+                        high = ts.text_height(cell.text, cell.role, widths[i] - 2 * table.pad,
+                                              cell.bold)
+                        assert high == ts.text_height("0", cell.role, 500, cell.bold), (
+                            size, scale, cell.text)
+            d.step()  # the scroll's extent at this size
+            scene.scroll.to(scene.scroll.max_offset, instant=True)
+            d.step()
+            top, h = scene.row_spans()[-1]
+            assert top + h - scene.scroll.offset <= page.height, (size, scale)

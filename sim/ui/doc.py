@@ -97,12 +97,40 @@ class Table(Block):
     rows: Sequence[Sequence[Cell]]
     pad: int = 8
     stripes: bool = True
+    #: Columns whose cells must stay on one line (a date, a score): each is widened to
+    #: its widest cell, the other columns giving up the room in proportion to their
+    #: weights -- unless that would leave them less than half of their share.
+    keep: Sequence[int] = ()
 
-    def _widths(self, width: int) -> list[int]:
+    def _widths(self, width: int, ts: Typesetter | None = None) -> list[int]:
         total = sum(self.weights)
         ws = [int(width * w / total) for w in self.weights]
         ws[-1] += width - sum(ws)
+        if ts is None or not self.keep:
+            return ws
+        need = {i: max((self._one_line(ts, row[i]) for row in self.rows if i < len(row)),
+                       default=0) + 2 * self.pad for i in self.keep}
+        extra = sum(max(0, need[i] - ws[i]) for i in need)
+        others = [i for i in range(len(ws)) if i not in need]
+        spare = sum(ws[i] for i in others)
+        if extra <= 0 or not others or extra > spare / 2:
+            return ws
+        for i in need:
+            ws[i] = max(ws[i], need[i])
+        taken = 0
+        for i in others:
+            cut = extra * ws[i] // spare
+            ws[i] -= cut
+            taken += cut
+        ws[others[0]] -= extra - taken
         return ws
+
+    @staticmethod
+    def _one_line(ts: Typesetter, cell: Cell) -> int:
+        """The width ``cell`` takes on one line."""
+        if cell.chip:
+            return chip_width(ts, cell.text)
+        return ts.measure(cell.text, cell.role, cell.bold)
 
     def _cell_h(self, ts: Typesetter, cell: Cell, width: int) -> int:
         if cell.chip:
@@ -124,11 +152,11 @@ class Table(Block):
         )
 
     def height(self, ts: Typesetter, width: int) -> int:
-        widths = self._widths(width)
+        widths = self._widths(width, ts)
         return self._header_h(ts, widths) + sum(self._row_h(ts, r, widths) for r in self.rows)
 
     def draw(self, surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect) -> None:
-        widths = self._widths(rect.width)
+        widths = self._widths(rect.width, ts)
         y = rect.y
         hh = self._header_h(ts, widths)
         if hh:

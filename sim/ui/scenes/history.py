@@ -62,7 +62,7 @@ class SessionTable(Table):
 
     def row_spans(self, ts: Typesetter, width: int) -> list[tuple[int, int]]:
         """(top, height) of every row, from the top of the table, at ``width``."""
-        widths = self._widths(width)
+        widths = self._widths(width, ts)
         y = self._header_h(ts, widths)
         out = []
         for row in self.rows:
@@ -245,7 +245,7 @@ class HistoryScene(DocScene):
             return [Heading(t("h_best"), "h3"), Para(t("no_finished"), "small", theme.INK_SOFT)]
         return [Heading(t("h_best"), "h3"),
                 Table([t("col_case"), t("col_best"), t("col_outcome"), t("col_finished"),
-                       t("col_when")], [3, 0.9, 1.5, 1, 1.6], rows)]
+                       t("col_when")], [3, 0.9, 1.5, 1, 1.6], rows, keep=(1, 2, 4))]
 
     def mastery_blocks(self) -> list[Block]:
         """Per step, how often it was excellent / done / weak / missed lately."""
@@ -288,7 +288,7 @@ class HistoryScene(DocScene):
         self._table = SessionTable([t("col_when"), t("col_case"), t("col_mode"),
                                     t("col_turns"), t("col_outcome"), t("col_score")],
                                    [1.6, 3, 1.1, 0.9, 1.6, 0.8], rows,
-                                   selected=self.selected_index())
+                                   keep=(0, 3, 4, 5), selected=self.selected_index())
         return [Heading(t("h_sessions", n=len(rows)), "h3"), self._table]
 
     # -- choosing a row --------------------------------------------------------------------
