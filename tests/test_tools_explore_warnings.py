@@ -86,3 +86,25 @@ def test_the_budget_counts_work_not_time(monkeypatch) -> None:
     monkeypatch.setattr(time, "process_time", lambda: 1e12)
     assert [str(p) for p in exploration_warnings(sc, lines)] == full
     assert [str(p) for p in exploration_warnings(sc, lines, budget=1_000)] == small
+
+
+def test_reading_a_large_file_is_paid_from_validates_budget(tmp_path) -> None:
+    """validate's work per file covers reading it too: a large file leaves less for the
+    exploring checks (and says how much reading took when they run out); a shipped-size
+    file leaves almost all of it."""
+    from sim.scenario import check_file
+    from sim.tools.lint import READ_WORK_PER_BYTE, VALIDATE_WORK, reading_work
+
+    big = tmp_path / "big.yaml"
+    big.write_text(generate(2000), encoding="utf-8")
+    sc, _ = check_file(big)
+    assert sc is not None
+    lines = big.read_text(encoding="utf-8").splitlines()
+    read = reading_work(sc, lines)
+    assert read == int(big.stat().st_size * READ_WORK_PER_BYTE) > VALIDATE_WORK // 2
+    (note,) = [p for p in exploration_warnings(sc, lines) if p.code == "checks-incomplete"]
+    assert f"{VALIDATE_WORK - read:,} work units, what is left of {VALIDATE_WORK:,} after " \
+           f"{read:,} for reading the file" in note.message
+    small = BASE.replace("ENDING", "gone")
+    sc, _ = check_bytes(small.encode(), "m.yaml")  # not on disk: its text is measured
+    assert reading_work(sc, small.splitlines()) == int(len(small) * READ_WORK_PER_BYTE)

@@ -7,11 +7,11 @@
 * ``band-breach``, ``harmful-pays``: the assessment audit's findings that need the
   score search (:mod:`sim.tools.audit`).
 
-The last three explore play states within :data:`VALIDATE_WORK` work units per file
-(play states made, situations expanded or compared: a count, so that a warning never
-depends on the machine's speed or load); what they find within it is reported, and
-``checks-incomplete`` says when it ran out (``analyze`` answers the same questions with
-a larger budget).
+The last three explore play states within what :data:`VALIDATE_WORK` work units per
+file leave once reading the file is paid for (play states made, situations expanded or
+compared, bytes read: a count, so that a warning never depends on the machine's speed or
+load); what they find within it is reported, and ``checks-incomplete`` says when it ran
+out (``analyze`` answers the same questions with a larger budget).
 * The assessment audit (:mod:`sim.tools.audit`): ``length-tell`` and ``blind-pass``.
 """
 
@@ -33,13 +33,18 @@ log = logging.getLogger(__name__)
 
 #: play states explored for ``skips-step`` when called on its own
 SKIP_CHECK_STATES = 5_000
-#: work units validate spends on the checks that explore play states, per file: play
-#: states made, meter situations expanded, score situations expanded or compared. A
-#: count, not a time, so validate says the same on any machine. The shipped scenarios
-#: need up to about 0.71 million (revenue-share-demand); this leaves 40 % for growth
-#: and keeps any file within a fraction of a second of CPU (a unit is well under a
-#: microsecond) and well under 1 GB; 'analyze' has no such cap.
+#: work units validate spends per file on reading it and on the checks that explore play
+#: states: play states made, meter situations expanded, score situations expanded or
+#: compared. A count, not a time, so validate says the same on any machine. The shipped
+#: scenarios need up to about 0.76 million (revenue-share-demand, reading included);
+#: this leaves 30 % for growth and keeps validating any file to about a second of CPU (a
+#: unit is under half a microsecond) and well under 1 GB; 'analyze' has no such cap.
 VALIDATE_WORK = 1_000_000
+#: what reading and checking one byte of the file costs, in those units (about what it
+#: takes next to a unit of exploring): a large file leaves less for the exploring checks,
+#: so that validate's time stays about the same whatever the file's size (a generated
+#: 1.4 MB file of 2,000 nodes takes about 0.7 million units to read)
+READ_WORK_PER_BYTE = 0.5
 #: play states validate explores at most, per file (bounds its memory)
 VALIDATE_STATES = 300_000
 
@@ -302,21 +307,26 @@ def ending_meter_warnings(scenario: Scenario, lines: list[str], graph: PlayGraph
 
 
 def exploration_warnings(scenario: Scenario, lines: list[str],
-                         budget: int = VALIDATE_WORK) -> list[Problem]:
+                         budget: int | None = None) -> list[Problem]:
     """The warnings that need the play states explored, within ``budget`` work units
-    (:data:`VALIDATE_WORK`): ``skips-step``, ``ending-meters``, ``band-breach`` and
-    ``harmful-pays``.
+    (by default what :data:`VALIDATE_WORK` leaves after :func:`reading_work`):
+    ``skips-step``, ``ending-meters``, ``band-breach`` and ``harmful-pays``.
 
     What is found before the budget runs out is real and reported; when it runs out, a
     ``checks-incomplete`` warning says so (``analyze`` has a larger budget).
     """
     from sim.engine.playgraph import paused_gc
 
+    read = 0
+    if budget is None:
+        read = reading_work(scenario, lines)
+        budget = max(0, VALIDATE_WORK - read)
     with paused_gc():
-        return _exploration_warnings(scenario, lines, budget)
+        return _exploration_warnings(scenario, lines, budget, read)
 
 
-def _exploration_warnings(scenario: Scenario, lines: list[str], budget: int) -> list[Problem]:
+def _exploration_warnings(scenario: Scenario, lines: list[str], budget: int,
+                          read: int) -> list[Problem]:
     from sim.engine.playgraph import build
     from sim.tools.analyze import bands_and_harm
 
@@ -342,7 +352,9 @@ def _exploration_warnings(scenario: Scenario, lines: list[str], budget: int) -> 
         path = scenario.source_path or scenario.id
         line, col = _located(scenario, lines, "nodes")
         out.append(Problem(path, line, col, "warning", "checks-incomplete",
-                           f"validate's budget for exploring plays ({budget:,} work units) ran out "
+                           f"validate's budget for exploring plays ({budget:,} work units"
+                           + (f", what is left of {VALIDATE_WORK:,} after {read:,} for reading "
+                              "the file" if read else "") + ") ran out "
                            f"({len(graph.states)} play states): {listed} are "
                            f"reported for the plays explored{full}",
                            f"run 'python main.py analyze {scenario.id}' for the full check"))
@@ -374,3 +386,13 @@ def extra_warnings(scenario: Scenario) -> list[Problem]:
             lines = []
     return [*font_warnings(scenario, lines), *angry_best_warnings(scenario, lines),
             *exploration_warnings(scenario, lines), *audit_check_warnings(scenario, lines)]
+
+
+def reading_work(scenario: Scenario, lines: list[str]) -> int:
+    """What reading and checking the scenario's file cost, in work units
+    (:data:`READ_WORK_PER_BYTE`)."""
+    try:
+        size = Path(scenario.source_path).stat().st_size if scenario.source_path else 0
+    except OSError:  # not a file on disk (read from bytes): its text's length
+        size = sum(len(line) + 1 for line in lines)
+    return int(size * READ_WORK_PER_BYTE)
