@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,27 @@ from sim.ui import theme
 from sim.ui.doc import Doc, Heading, Para, Spacer
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
+from sim.ui.linebreak import segments
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import Preset
 from sim.ui.scenes.docscene import DocScene
 from sim.ui.widgets import Button, panel, place_right_to_left
 
 log = logging.getLogger(__name__)
+
+#: The smallest portrait the customer's card shows above the text; below it, the text
+#: flows around the face instead (see :meth:`BriefScene.card_layout`).
+PORTRAIT_MIN = 120
+
+
+@dataclass
+class CustomerCard:
+    """The customer card's parts: the portrait, the label and name, the rest."""
+
+    portrait: pygame.Rect
+    name: pygame.Rect
+    rest: pygame.Rect
+
 
 def open_scenario_file(app: Any, path: Path, preset: Preset | None = None) -> bool:
     """Load a scenario file and show its brief (or, with a preset, play from it at once)."""
@@ -187,32 +203,66 @@ class BriefScene(DocScene):
         ts.draw_wrapped(surface, self.tx(s.title), header, "h1", theme.INK, True)
         # The customer: portrait at their starting mood, name, role, starting meters.
         panel(surface, left, radius=14)
-        inner = left.inflate(-24, -24)
-        text_h = (ts.text_height(self.tx(s.customer.name), "h3", inner.width, True)
-                  + ts.text_height(self.tx(s.customer.role), "small", inner.width)
-                  + ts.text_height(self.start_text(), "tiny", inner.width) + 24)
-        side = max(40, min(inner.width, inner.height - text_h - ts.line_height("small")))
-        pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
+        card = self.card_layout(left)
         look = Look.from_mapping(s.customer.look)
         mood = Mood(s.customer.emotion, s.customer.trust)
-        surface.blit(app.portraits.get(pr.size, mood, look), pr)
-        y = pr.bottom + 12
-        ts.draw(surface, self.t("customer"), (inner.x, y), "tiny", theme.INK_FAINT,
-                max_width=inner.width)
-        y += ts.line_height("tiny")
-        y += ts.draw_wrapped(surface, self.tx(s.customer.name),
-                             pygame.Rect(inner.x, y, inner.width, inner.bottom - y), "h3",
-                             theme.INK, True)
+        surface.blit(app.portraits.get(card.portrait.size, mood, look), card.portrait)
+        ts.draw(surface, self.t("customer"), card.name.topleft, "tiny", theme.INK_FAINT,
+                max_width=card.name.width)
+        name = card.name.copy()
+        name.top += ts.line_height("tiny")
+        name.height -= ts.line_height("tiny")
+        ts.draw_wrapped(surface, self.tx(s.customer.name), name, "h3", theme.INK, True)
+        y = card.rest.y
         y += ts.draw_wrapped(surface, self.tx(s.customer.role),
-                             pygame.Rect(inner.x, y, inner.width, inner.bottom - y), "small",
-                             theme.INK_SOFT)
+                             pygame.Rect(card.rest.x, y, card.rest.width, card.rest.bottom - y),
+                             "small", theme.INK_SOFT)
         ts.draw_wrapped(surface, self.start_text(),
-                        pygame.Rect(inner.x, y + 6, inner.width, inner.bottom - y - 6), "tiny",
-                        theme.INK_SOFT)
+                        pygame.Rect(card.rest.x, y + 6, card.rest.width,
+                                    card.rest.bottom - y - 6), "tiny", theme.INK_SOFT)
         # The briefing.
         self.draw_doc(surface, view)
         self.draw_buttons(surface, buttons)
         app.draw_footer(surface, self.t("brief_keys"))
+
+    def card_layout(self, left: pygame.Rect) -> CustomerCard:
+        """Where the customer's card puts the portrait, the label and name, and the rest
+        (role, starting meters). The portrait sits above the text while the card is tall
+        enough for a face of :data:`PORTRAIT_MIN` or more; when it isn't (a small window,
+        large text), the text flows around it instead: the name beside the portrait, the
+        role and meters below both, so the face keeps a readable size."""
+        ts = self.app.ts
+        c = self.entry.scenario.customer
+        inner = left.inflate(-24, -24)
+        gap = 12
+
+        def name_h(width: int) -> int:
+            return (ts.line_height("tiny")
+                    + ts.text_height(self.tx(c.name), "h3", width, True))
+
+        def rest_h(width: int) -> int:
+            return (ts.text_height(self.tx(c.role), "small", width)
+                    + 6 + ts.text_height(self.start_text(), "tiny", width))
+
+        above = inner.height - gap - name_h(inner.width) - rest_h(inner.width)
+        side = min(inner.width, above - ts.line_height("small"))
+        if side >= min(PORTRAIT_MIN, inner.width):
+            pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
+            name = pygame.Rect(inner.x, pr.bottom + gap, inner.width, name_h(inner.width))
+            rest = pygame.Rect(inner.x, name.bottom, inner.width, inner.bottom - name.bottom)
+            return CustomerCard(pr, name, rest)
+        below = rest_h(inner.width)
+        # the name's longest word must fit beside the face, or it would break inside it
+        word = max((ts.measure(part.rstrip(), "h3", True)
+                    for part in segments(self.tx(c.name))), default=0)
+        side = max(40, min(int(inner.width * 0.45), inner.width - gap - word,
+                           inner.height - gap - below))
+        pr = pygame.Rect(inner.x, inner.y, side, side)
+        name_w = inner.right - pr.right - gap
+        name = pygame.Rect(pr.right + gap, inner.y, name_w, name_h(name_w))
+        top = max(pr.bottom, name.y + name_h(name.width)) + gap
+        rest = pygame.Rect(inner.x, top, inner.width, inner.bottom - top)
+        return CustomerCard(pr, name, rest)
 
     def start_text(self) -> str:
         """The starting meters, in words."""
