@@ -485,12 +485,12 @@ class _Search:
         #: (score, label, choice) of the best (worst) terminal, overall and per ending
         self.found: tuple[float, int, int] | None = None
         self.ending_found: dict[str, tuple[float, int, int]] = {}
-        self.outcomes = [self.sc.endings[e].outcome for e in graph.ending_ids]
+        outcomes = [self.sc.endings[e].outcome for e in graph.ending_ids]
         # endings of one outcome score alike: per ending number, its outcome's number
         # (the last entry, index −1, is a play left unfinished)
-        names = sorted(set(self.outcomes))
+        names = sorted(set(outcomes))
         self.outcome_names = [*names, "unfinished"]
-        self.outcome_of = [names.index(o) for o in self.outcomes] + [len(names)]
+        self.outcome_of = [names.index(o) for o in outcomes] + [len(names)]
         self.tallies: list[Tally] = []
         self.attempted: list[int] = []
         self.tmask: list[int] = []
