@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _scenario(name: str):
+    if name == "looped":
+        sc, problems = check_bytes(LOOPED.encode(), "looped.yaml")
+        assert sc is not None, problems
+        return sc
     if name.startswith("gen"):
         sc, problems = check_bytes(generate(int(name[3:]), width=3, seed=5).encode(),
                                    f"{name}.yaml")
@@ -283,12 +287,7 @@ def test_ending_reach_is_what_a_walk_from_each_state_finds(name: str) -> None:
     component, are those a plain walk from the state finds (loops included)."""
     from sim.tools.analyze import ending_reach, topological_rank
 
-    if name == "looped":
-        sc, problems = check_bytes(LOOPED.encode(), "looped.yaml")
-        assert sc is not None, problems
-    else:
-        sc = _scenario(name)
-    graph = build(sc)
+    graph = build(_scenario(name))
     if name == "looped":
         assert any(t >= 0 and t <= s for s, out in enumerate(graph.edges) for _, t in out)
     reach = ending_reach(graph)
@@ -325,12 +324,7 @@ def test_worth_is_the_same_by_either_pass(name: str) -> None:
     terminals (the way taken where there are loops)."""
     from sim.tools.analyze import MAX_LABELS, _Search, _worth
 
-    if name == "looped":
-        sc, problems = check_bytes(LOOPED.encode(), "looped.yaml")
-        assert sc is not None, problems
-    else:
-        sc = _scenario(name)
-    graph = build(sc)
+    graph = build(_scenario(name))
     search = _Search(graph, True, float("inf"), MAX_LABELS)
     search.run()
     offered = {(graph.node_of(sid), c) for sid, out in enumerate(graph.edges) for c, _ in out}
