@@ -140,33 +140,63 @@ class Toast:
         self.left = seconds
 
 
+#: A dialog's text: fixed, or worked out each time it is drawn (so that it follows the
+#: language when L is pressed while the dialog is open).
+Text = str | Callable[[], str]
+
+
+def _text(text: Text) -> str:
+    return text() if callable(text) else text
+
+
 class Confirm:
     """A modal question (e.g. leaving mid-session): Enter/Y = yes, Esc/N = no."""
 
     def __init__(
-        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None],
+        self, title: Text, body: Text, yes: Text, no: Text, on_yes: Callable[[], None],
         on_no: Callable[[], None] | None = None,
     ) -> None:
-        self.title, self.body, self.yes, self.no = title, body, yes, no
+        self._texts = (title, body, yes, no)
         self.on_yes, self.on_no = on_yes, on_no
+
+    @property
+    def title(self) -> str:
+        """The question, in the current language."""
+        return _text(self._texts[0])
+
+    @property
+    def body(self) -> str:
+        """The text under the question ("" for none)."""
+        return _text(self._texts[1])
+
+    @property
+    def yes(self) -> str:
+        """The yes button's label."""
+        return _text(self._texts[2])
+
+    @property
+    def no(self) -> str:
+        """The no button's label."""
+        return _text(self._texts[3])
 
     def layout(self, app: App) -> tuple[pygame.Rect, Button, Button]:
         """The dialog box and its two buttons."""
         ts = app.ts
         w, h = app.size
+        title, body, yes_text, no_text = self.title, self.body, self.yes, self.no
         bw = min(w - 40, max(420, int(w * 0.42)))
         inner = bw - 48
-        th = ts.text_height(self.title, "h2", inner, True)
+        th = ts.text_height(title, "h2", inner, True)
         # no body (e.g. "Quit Defuse?"): no empty line and gap under the title
-        bh_text = ts.text_height(self.body, "body", inner) + 12 if self.body.strip() else 0
+        bh_text = ts.text_height(body, "body", inner) + 12 if body.strip() else 0
         btn_h = ts.line_height("body") + 16
         bh = 24 + th + bh_text + 24 + btn_h + 24
         box = pygame.Rect(0, 0, bw, min(h - 40, bh))
         box.center = (w // 2, h // 2)
-        yes_w = max(120, button_width(ts, self.yes, "Enter"))
-        no_w = max(120, button_width(ts, self.no, "Esc"))
-        yes = Button(pygame.Rect(0, 0, yes_w, btn_h), self.yes, "yes", "Enter", primary=True)
-        no = Button(pygame.Rect(0, 0, no_w, btn_h), self.no, "no", "Esc")
+        yes_w = max(120, button_width(ts, yes_text, "Enter"))
+        no_w = max(120, button_width(ts, no_text, "Esc"))
+        yes = Button(pygame.Rect(0, 0, yes_w, btn_h), yes_text, "yes", "Enter", primary=True)
+        no = Button(pygame.Rect(0, 0, no_w, btn_h), no_text, "no", "Esc")
         place_right_to_left([yes, no], (box.right - 24, box.bottom - 24))
         return box, yes, no
 
@@ -179,10 +209,11 @@ class Confirm:
         panel(surface, box, radius=14)
         inner = pygame.Rect(box.x + 24, box.y + 24, box.width - 48, box.height - 48)
         th = app.ts.draw_wrapped(surface, self.title, inner, "h2", theme.INK, True)
-        if self.body.strip():
+        text = self.body
+        if text.strip():
             body = pygame.Rect(inner.x, inner.y + th + 12, inner.width,
                                yes.rect.y - inner.y - th - 12)
-            app.ts.draw_wrapped(surface, self.body, body, "body", theme.INK_SOFT)
+            app.ts.draw_wrapped(surface, text, body, "body", theme.INK_SOFT)
         draw_button(surface, app.ts, yes, yes.hit(hover))
         draw_button(surface, app.ts, no, no.hit(hover))
 
@@ -346,10 +377,11 @@ class App:
         self.dirty = True
 
     def ask(
-        self, title: str, body: str, yes: str, no: str, on_yes: Callable[[], None],
+        self, title: Text, body: Text, yes: Text, no: Text, on_yes: Callable[[], None],
         on_no: Callable[[], None] | None = None,
     ) -> None:
-        """Show a modal yes/no question."""
+        """Show a modal yes/no question. Give each text as a function of no arguments
+        (e.g. ``lambda: app.t("quit_title")``) for it to follow the language."""
         self.confirm = Confirm(title, body, yes, no, on_yes, on_no)
         self.dirty = True
 
@@ -494,8 +526,10 @@ class App:
             if then is not None:
                 then()
 
-        self.ask(self.t("records_title"), self.t("records_body", error=self.store_error),
-                 self.t("records_yes"), self.t("records_no" if then is None else "back"),
+        no = "records_no" if then is None else "back"
+        self.ask(lambda: self.t("records_title"),
+                 lambda: self.t("records_body", error=self.store_error),
+                 lambda: self.t("records_yes"), lambda: self.t(no),
                  play_unrecorded,
                  on_no=None if then is not None else self.records_declined)
 

@@ -475,7 +475,8 @@ class MenuScene(Scene):
 
     def ask_quit(self) -> None:
         """Esc on the menu: quit, after asking."""
-        self.app.ask(self.t("quit_title"), "", self.t("quit"), self.t("stay"), self.app.quit)
+        self.app.ask(lambda: self.t("quit_title"), "", lambda: self.t("quit"),
+                     lambda: self.t("stay"), self.app.quit)
 
     def resume(self) -> None:
         """Resume (or restart on the edited file) the unfinished session on offer."""

@@ -624,8 +624,9 @@ class PlayScene(Scene):
             self.open_debrief()
             return
         recorded = self.recorder is not None and getattr(self.recorder, "enabled", False)
-        body = self.t("leave_body" if recorded else "leave_body_unsaved")
-        self.app.ask(self.t("leave_title"), body, self.t("leave"), self.t("stay"), self.leave_now)
+        body = "leave_body" if recorded else "leave_body_unsaved"
+        self.app.ask(lambda: self.t("leave_title"), lambda: self.t(body), lambda: self.t("leave"),
+                     lambda: self.t("stay"), self.leave_now)
 
     def leave_now(self) -> None:
         """Back to the menu; a recorded session stays open for resuming."""
