@@ -12,6 +12,7 @@ import pytest
 from sim.engine import Session
 from sim.records import open_store
 from sim.scenario import find_scenarios, load_scenario
+from sim.ui import strings
 from sim.ui.testing import Driver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,3 +150,56 @@ def test_history_dates_and_scores_stay_on_one_line(filled_db: Path, tmp_path: Pa
             d.step()
             top, h = scene.row_spans()[-1]
             assert top + h - scene.scroll.offset <= page.height, (size, scale)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scores_over_time_never_mix_scoring_versions(tmp_path: Path, lang: str) -> None:
+    """A session scored by an earlier formula is drawn as today's scoring gives its
+    replies when the case file is the one it was played on (and a note says so); when
+    the file changed it is a ring off the line, with a legend, not a comparable point."""
+    import sqlite3
+
+    from sim.coach import SCORING_VERSION
+    from sim.ui.charts import ScoreLines
+
+    db = tmp_path / "records.db"
+    store = open_store(db)
+    path = sorted(find_scenarios(LIBRARY))[0]
+    scenario = load_scenario(path)
+    plan = scenario.tests[0].choose
+    for _ in range(3):
+        recorder = store.start("Tess", scenario, "en", "coach")
+        session = Session(scenario)
+        recorder.attach(session)
+        for token in plan:
+            if not session.is_over:
+                session.answer(token)
+        assert session.is_over
+    store.close()
+    conn = sqlite3.connect(db)
+    ids = [r[0] for r in conn.execute("SELECT id FROM session ORDER BY id")]
+    finals = [r[0] for r in conn.execute("SELECT score FROM session ORDER BY id")]
+    old = SCORING_VERSION - 1
+    # the first: an earlier formula gave it 12; the second: 34, on a file since edited
+    conn.execute("UPDATE session SET scoring_version = ?, score = 12 WHERE id = ?",
+                 (old, ids[0]))
+    conn.execute("UPDATE session SET scoring_version = ?, score = 34, scenario_hash = 'x' "
+                 "WHERE id = ?", (old, ids[1]))
+    conn.commit()
+    conn.close()
+    d = Driver(LIBRARY, lang=lang, settings_path=tmp_path / "w.json", store=open_store(db))
+    d.key(pygame.K_h)
+    scene = d.scene
+    blocks = scene.score_blocks()
+    chart = next(b for b in blocks if isinstance(b, ScoreLines))
+    (_title, scores), = chart.series
+    assert list(scores) == [float(finals[0]), 34.0, float(finals[2])]
+    assert [list(flags) for flags in chart.apart] == [[False, True, False]]
+    assert chart.apart_label == d.app.t("scores_earlier")
+    notes = [b.text for b in blocks if type(b).__name__ == "Para"]
+    assert notes == [strings.count("scores_rescored", lang, 1)]
+    # drawn: nothing outside its box, at the smallest window and largest text too
+    audit_shot(d, f"history_rescored_{lang}")
+    d.resize((960, 540))
+    d.app.settings.text_scale = d.app.ts.text_scale = 1.6
+    audit_shot(d, f"history_rescored_{lang}_small_160")

@@ -39,8 +39,10 @@ def _legend_rows(ts: Typesetter, items: Sequence[str], width: int) -> list[list[
 
 
 def _draw_legend(surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect,
-                 items: Sequence[tuple[str, theme.Color]], line: bool) -> int:
-    """Swatches and labels, wrapped into rows; returns the height used."""
+                 items: Sequence[tuple[str, theme.Color]], line: bool,
+                 ring: int | None = None) -> int:
+    """Swatches and labels, wrapped into rows (item ``ring`` gets a hollow ring for its
+    swatch); returns the height used."""
     lh = ts.line_height("tiny")
     y = rect.y
     for row in _legend_rows(ts, [label for label, _ in items], rect.width):
@@ -48,7 +50,9 @@ def _draw_legend(surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect,
         for i in row:
             label, color = items[i]
             cy = y + lh // 2
-            if line:
+            if i == ring:
+                _ring(surface, color, (x + 11, cy))
+            elif line:
                 pygame.draw.line(surface, color, (x, cy), (x + 22, cy), 3)
             else:
                 pygame.draw.rect(surface, color, (x + 4, cy - 6, 14, 12), border_radius=3)
@@ -61,18 +65,36 @@ def _draw_legend(surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect,
 
 @dataclass
 class ScoreLines(Block):
-    """Each scenario's finished scores by attempt (1, 2, 3 ...), 0..100."""
+    """Each scenario's finished scores by attempt (1, 2, 3 ...), 0..100.
+
+    ``apart`` marks, per series and attempt, a score that is not comparable with the
+    others (given by an earlier scoring formula that could not be applied again): it is
+    drawn as a hollow ring, outside the line, and the legend says what the ring means
+    (``apart_label``) -- a shape, not only a colour."""
 
     series: Sequence[tuple[str, Sequence[float]]]  # (scenario title, scores oldest first)
     x_label: str
     lines: float = 10.0
+    apart: Sequence[Sequence[bool]] = ()
+    apart_label: str = ""
+
+    def _is_apart(self, series: int, attempt: int) -> bool:
+        flags = self.apart[series] if series < len(self.apart) else ()
+        return attempt < len(flags) and flags[attempt]
+
+    def _any_apart(self) -> bool:
+        return any(any(flags) for flags in self.apart)
 
     def _legend(self) -> list[tuple[str, theme.Color]]:
         return [(label, SERIES_COLORS[i % len(SERIES_COLORS)])
                 for i, (label, _) in enumerate(self.series)]
 
+    def _legend_labels(self) -> list[str]:
+        labels = [label for label, _ in self.series]
+        return [*labels, self.apart_label] if self._any_apart() else labels
+
     def _legend_h(self, ts: Typesetter, width: int) -> int:
-        return len(_legend_rows(ts, [label for label, _ in self.series], width)) * (
+        return len(_legend_rows(ts, self._legend_labels(), width)) * (
             ts.line_height("tiny") + 4)
 
     def height(self, ts: Typesetter, width: int) -> int:
@@ -83,7 +105,11 @@ class ScoreLines(Block):
 
     def draw(self, surface: pygame.Surface, ts: Typesetter, rect: pygame.Rect) -> None:
         lh = ts.line_height("tiny")
-        used = _draw_legend(surface, ts, rect, self._legend(), line=True)
+        items = self._legend()
+        if self._any_apart():
+            items.append((self.apart_label, theme.INK_SOFT))
+        used = _draw_legend(surface, ts, rect, items, line=True,
+                            ring=len(items) - 1 if self._any_apart() else None)
         axis_w = ts.measure("100", "tiny") + 8
         plot = pygame.Rect(rect.x + axis_w, rect.y + used + 8, rect.width - axis_w - 12,
                            rect.height - used - 2 * lh - 20)
@@ -104,8 +130,18 @@ class ScoreLines(Block):
         ts.draw(surface, self.x_label, (plot.right, plot.bottom + lh + 6), "tiny",
                 theme.INK_SOFT, anchor="topright", max_width=plot.width)
         for i, (_, scores) in enumerate(self.series):
-            draw_series(surface, SERIES_COLORS[i % len(SERIES_COLORS)],
-                        [at(k, s) for k, s in enumerate(scores)])
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            draw_series(surface, color, [at(k, s) for k, s in enumerate(scores)
+                                         if not self._is_apart(i, k)])
+            for k, s in enumerate(scores):
+                if self._is_apart(i, k):
+                    _ring(surface, color, at(k, s))
+
+
+def _ring(surface: pygame.Surface, color: theme.Color, center: tuple[int, int]) -> None:
+    """The mark of a score that is not comparable: a hollow ring, larger than a dot."""
+    pygame.draw.circle(surface, theme.PANEL, center, 7)
+    pygame.draw.circle(surface, color, center, 7, 2)
 
 
 @dataclass

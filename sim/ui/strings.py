@@ -331,6 +331,22 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "h_scores": {"en": "Scores over time", "zh": "得分变化"},
     "attempt_axis": {"en": "attempt", "zh": "第几次"},
+    "scores_rescored": {
+        "en": "{n} sessions played under an earlier scoring are drawn as today's scoring "
+              "gives the same replies (their debriefs show both scores).",
+        "zh": "有 {n} 次练习是按早先的评分规则打的分，图中按现行规则对同样的回复重新计分"
+              "（打开复盘可看到两个分数）。",
+    },
+    "scores_rescored_one": {
+        "en": "1 session played under an earlier scoring is drawn as today's scoring gives "
+              "the same replies (its debrief shows both scores).",
+        "zh": "有 1 次练习是按早先的评分规则打的分，图中按现行规则对同样的回复重新计分"
+              "（打开复盘可看到两个分数）。",
+    },
+    "scores_earlier": {
+        "en": "earlier scoring, not comparable (the case changed since)",
+        "zh": "早先的评分规则，不可比较（案例已修改）",
+    },
     "h_best": {"en": "Best score per case", "zh": "各案例最高分"},
     "h_mastery": {
         "en": "The five steps over your last {n} finished sessions",

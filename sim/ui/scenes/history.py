@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -106,6 +107,10 @@ class HistoryScene(DocScene):
         self._table: SessionTable | None = None
         self._all: tuple[list[Any], dict[str, Any]] = ([], {})
         self._entered = False
+        #: Today's score of each session scored by an earlier formula (None: can't be
+        #: rescored), and each scenario file's content hash: worked out once.
+        self._rescored: dict[int, float | None] = {}
+        self._hashes: dict[Path, str] = {}
         self.load()
 
     # -- data ------------------------------------------------------------------------------
@@ -219,12 +224,77 @@ class HistoryScene(DocScene):
         head = Heading(t("h_scores"), "h3")
         if not self.progress:
             return [head, Para(t("no_finished"), "small", theme.INK_SOFT)]
-        by_case: dict[str, list[float]] = {}
+        by_case: dict[str, list[tuple[float, bool]]] = {}
+        rescored = 0
         for s in self.progress:
-            if s.score is not None:
-                by_case.setdefault(s.scenario_id, []).append(float(s.score))
-        series = [(self.title_of(sid), scores) for sid, scores in by_case.items()]
-        return [head, ScoreLines(series, t("attempt_axis"))]
+            if s.score is None:
+                continue
+            score, apart = float(s.score), False
+            if s.scoring_version != self.scoring_version():
+                again = self.rescore(s)
+                if again is None:
+                    apart = True  # drawn as a ring, off the line
+                else:
+                    score = again
+                    rescored += 1
+            by_case.setdefault(s.scenario_id, []).append((score, apart))
+        series = [(self.title_of(sid), [score for score, _ in points])
+                  for sid, points in by_case.items()]
+        apart = [[flag for _, flag in points] for points in by_case.values()]
+        blocks: list[Block] = [head]
+        if rescored:
+            blocks.append(Para(strings.count("scores_rescored", self.app.lang, rescored),
+                               "small", theme.INK_SOFT))
+        return [*blocks, ScoreLines(series, t("attempt_axis"), apart=apart,
+                                    apart_label=t("scores_earlier"))]
+
+    @staticmethod
+    def scoring_version() -> int:
+        """The version of today's scoring formula."""
+        from sim.coach import SCORING_VERSION
+
+        return SCORING_VERSION
+
+    def rescore(self, info: Any) -> float | None:
+        """What today's scoring gives a session scored by an earlier formula: its
+        recorded replies played again on the same scenario file (same content hash) and
+        assessed as a debrief would (:mod:`sim.records.reopen` does the same to rebuild
+        its debrief). None when that can't be done: the file changed or is gone, or the
+        replies no longer replay. Worked out once per session."""
+        if info.id in self._rescored:
+            return self._rescored[info.id]
+        score: float | None = None
+        entry = self.entry_with_hash(info.scenario_id, info.scenario_hash)
+        if entry is not None:
+            from sim.coach import assess
+            from sim.records.reopen import replay_turns
+
+            try:
+                session = replay_turns(entry.scenario, self.app.store.turns(info.id),
+                                       info.seed)
+                if session.is_over:
+                    score = float(assess(session, turning=False).score)
+            except Exception as exc:  # a damaged record stays unrescored, never fatal
+                log.warning("session %s not rescored: %s", info.id, exc)
+        self._rescored[info.id] = score
+        return score
+
+    def entry_with_hash(self, scenario_id: str, digest: str | None) -> Entry | None:
+        """The library's scenario ``scenario_id`` if its file's content hash is
+        ``digest`` (each file hashed once)."""
+        from sim.records.resume import file_hash
+
+        for e in self.app.library.entries:
+            if e.id != scenario_id:
+                continue
+            if e.path not in self._hashes:
+                try:
+                    self._hashes[e.path] = file_hash(e.path)
+                except OSError:
+                    self._hashes[e.path] = ""
+            if digest and self._hashes[e.path] == digest:
+                return e
+        return None
 
     def best_blocks(self) -> list[Block]:
         """The best finished score of each case."""
