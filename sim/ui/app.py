@@ -13,8 +13,11 @@ sleeping.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import os
+import select
 import sys
 import threading
 import time
@@ -46,6 +49,10 @@ MAX_DT = 0.05  # a long frame must not make animations jump
 #: a worker thread that sets ``dirty`` (a toast from the records) ends the sleep sooner.
 IDLE_MAX_MS = 1000
 IDLE_SLICE = 0.05  # seconds between looks at the event queue while idle
+#: On X11 the idle loop sleeps on the display connection itself, so input wakes it at
+#: once; it still looks at the queue and at ``stop`` this often, for what doesn't come
+#: through the connection (a worker thread's toast, SDL's own timers).
+WATCH_SLICE = 0.25
 
 
 class Clock(Protocol):
@@ -77,37 +84,86 @@ class Input(Protocol):
         ...
 
     def wait(  # pragma: no cover - protocol
-        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None, quick: bool = False
     ) -> list[pygame.event.Event]:
-        """Block until an event arrives, ``timeout_ms`` passes or ``stop()`` is true."""
+        """Block until an event arrives, ``timeout_ms`` passes or ``stop()`` is true
+        (``quick``: a text field has the keyboard, see :class:`PygameInput`)."""
         ...
 
 
 class PygameInput:
     """The real event queue."""
 
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        self._fd_looked = False
+
     def poll(self) -> list[pygame.event.Event]:
         """Pending events."""
         return pygame.event.get()
 
     def wait(
-        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None, quick: bool = False
     ) -> list[pygame.event.Event]:
         """Pending events, or an empty list after sleeping ``timeout_ms`` (or as soon as
         ``stop()`` is true).
 
         Not ``pygame.event.wait``: with a timeout it polls SDL every millisecond (about
-        750 wake-ups a second on an idle X display). Checking the queue, then sleeping
-        in slices of at most :data:`IDLE_SLICE` seconds keeps an idle window near zero
-        CPU and still answers a key within a slice.
+        750 wake-ups a second on an idle X display). On X11 it sleeps until the display
+        connection has something to read (a key, the pointer, the window manager), so
+        input is answered at once, looking at the queue and at ``stop`` every
+        :data:`WATCH_SLICE` seconds besides; elsewhere, and while a text field has the
+        keyboard (``quick``: an input method may deliver its text over another channel
+        than the display), it sleeps in slices of :data:`IDLE_SLICE` seconds.
         """
         deadline = time.monotonic() + max(0, timeout_ms) / 1000
+        fd = None if quick else self.display_fd()
         while True:
             events = pygame.event.get()
             left = deadline - time.monotonic()
             if events or left <= 0 or (stop is not None and stop()):
                 return events
-            time.sleep(min(IDLE_SLICE, left))
+            if fd is None:
+                time.sleep(min(IDLE_SLICE, left))
+                continue
+            try:
+                select.select([fd], [], [], min(WATCH_SLICE, left))
+            except (OSError, ValueError):  # the connection went away: sleep in slices
+                fd = self._fd = None
+
+    def display_fd(self) -> int | None:
+        """The X11 display connection's file descriptor (None: not X11, or unknown).
+
+        SDL reads every event off the connection when the queue is looked at, so once
+        ``pygame.event.get`` has returned, the socket becomes readable only when
+        something new arrives."""
+        if self._fd_looked:
+            return self._fd
+        self._fd_looked = True
+        try:
+            if pygame.display.get_driver() != "x11":
+                return None
+            capsule = pygame.display.get_wm_info().get("display")
+            if capsule is None:
+                return None
+            get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+            get_pointer.restype = ctypes.c_void_p
+            get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+            display = get_pointer(capsule, b"display")
+            try:
+                xlib = ctypes.CDLL("libX11.so.6")  # the one SDL loaded, on Linux
+            except OSError:
+                xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so")
+            xlib.XConnectionNumber.restype = ctypes.c_int
+            xlib.XConnectionNumber.argtypes = [ctypes.c_void_p]
+            fd = int(xlib.XConnectionNumber(display)) if display else -1
+        except (pygame.error, OSError, ValueError, AttributeError, TypeError) as exc:
+            log.info("idle loop sleeps in slices: %s", exc)
+            return None
+        if fd < 0:
+            return None
+        self._fd = fd
+        return fd
 
 
 class ScriptedInput:
@@ -126,7 +182,7 @@ class ScriptedInput:
         return out
 
     def wait(
-        self, timeout_ms: int, stop: Callable[[], bool] | None = None
+        self, timeout_ms: int, stop: Callable[[], bool] | None = None, quick: bool = False
     ) -> list[pygame.event.Event]:
         """Same as poll: tests never sleep."""
         return self.poll()
@@ -420,7 +476,9 @@ class App:
             if self._loader is not None:
                 wake = 0.02  # check back soon: the library is loading
             timeout = IDLE_MAX_MS if wake is None else max(1, int(wake * 1000))
-            events = self.source.wait(min(IDLE_MAX_MS, timeout), lambda: self.dirty)
+            typing = bool(self.scenes) and self.scene.wants_text
+            events = self.source.wait(min(IDLE_MAX_MS, timeout), lambda: self.dirty,
+                                      quick=typing)
             dt = self.clock.tick(0) / 1000
             slept = not events
         self.process(events)
