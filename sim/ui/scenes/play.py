@@ -27,6 +27,7 @@ from sim.ui import theme
 from sim.ui.doc import Block, Bubble, Doc, Para
 from sim.ui.intents import Intent, Kind
 from sim.ui.library import Entry
+from sim.ui.linebreak import segments
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import draw_overlay, overlay_height, reload_session, state_lines
 from sim.ui.scene import Scene
@@ -52,6 +53,23 @@ BLINK_EVERY = (3.2, 4.6, 5.4, 3.9)
 BLINK_TIME = 0.14
 
 log = logging.getLogger(__name__)
+#: The smallest portrait the customer's card shows above the name; below it the name
+#: goes beside the face (see :meth:`PlayScene.customer_card`).
+PORTRAIT_MIN = 110
+#: The smallest portrait beside the name.
+PORTRAIT_BESIDE = 72
+
+
+@dataclass
+class CustomerCard:
+    """The customer card's parts in play: the portrait, the name, where the role starts,
+    and the method progress (compact: numbered chips; its height, 0: not shown)."""
+
+    portrait: pygame.Rect
+    name: pygame.Rect
+    role_y: int
+    compact: bool
+    steps_h: int
 
 
 @dataclass
@@ -795,23 +813,64 @@ class PlayScene(Scene):
     def customer_layout(self, rect: pygame.Rect) -> tuple[pygame.Rect, bool, int]:
         """In the customer's card ``rect``: the portrait's rect, whether the method
         progress is compact, and its height (0: not shown)."""
+        card = self.customer_card(rect)
+        return card.portrait, card.compact, card.steps_h
+
+    def customer_card(self, rect: pygame.Rect) -> CustomerCard:
+        """Where the customer's card puts its parts. The first of these that fits wins:
+        the portrait above the name at :data:`PORTRAIT_MIN` px or more with the method
+        progress named, then numbered (1-5); on a shorter card (a small window, large
+        text) the name beside a face of :data:`PORTRAIT_BESIDE` px or more, progress
+        named, then numbered; then the same without the progress."""
         ts = self.app.ts
         s = self.scenario
         inner = rect.inflate(-24, -24)
         mh = meter_height(ts)
-        text_h = ts.text_height(self.tx(s.customer.name), "h3", inner.width, True) + \
-            ts.text_height(self.tx(s.customer.role), "small", inner.width)
-        # Method progress: named chips, or numbered ones (1-5) when the card is short,
-        # keeping the portrait at least 40 px; none when even those don't fit.
-        room = inner.height - (text_h + 10 + 2 * mh + 16) - 40
-        compact = self.steps_height(inner.width) > room
-        steps_h = self.steps_height(inner.width, compact)
-        if steps_h > room:
-            steps_h = 0
-        below = text_h + 10 + 2 * mh + 16 + steps_h
-        side = max(40, min(inner.width, inner.height - below))
+        name, role = self.tx(s.customer.name), self.tx(s.customer.role)
+        meters = 10 + 2 * mh + 16
+        role_h = ts.text_height(role, "small", inner.width)
+        named, numbered = (self.steps_height(inner.width, compact)
+                           for compact in (False, True))
+        progress = [(False, named), (True, numbered)] if named else [(False, 0)]
+        # above: the name under the portrait, the full width of the card
+        name_h = ts.text_height(name, "h3", inner.width, True)
+        for compact, steps_h in progress:
+            side = min(inner.width, inner.height - (8 + name_h + role_h + meters + steps_h))
+            if side >= min(PORTRAIT_MIN, inner.width):
+                return self._card_above(inner, side, name_h, compact, steps_h)
+        # beside: the name's longest unbreakable piece must fit next to the face
+        gap = 12
+        word = max((ts.measure(piece.rstrip(), "h3", True) for piece in segments(name)),
+                   default=0)
+        widest = max(40, min(int(inner.width * 0.45), inner.width - gap - word))
+        beside_h = ts.text_height(name, "h3", inner.width - gap - widest, True)
+        for compact, steps_h in progress:
+            rest = inner.height - (role_h + meters + steps_h + 8)
+            side = min(widest, rest)
+            if side >= PORTRAIT_BESIDE and beside_h <= rest:
+                return self._card_beside(inner, side, gap, compact, steps_h)
+        side = min(inner.width, inner.height - (8 + name_h + role_h + meters))
+        if side >= min(PORTRAIT_MIN, inner.width):
+            return self._card_above(inner, side, name_h, False, 0)
+        side = max(40, min(widest, inner.height - (role_h + meters + 8)))
+        return self._card_beside(inner, side, gap, False, 0)
+
+    def _card_above(self, inner: pygame.Rect, side: int, name_h: int, compact: bool,
+                    steps_h: int) -> CustomerCard:
         pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
-        return pr, compact, steps_h
+        name_rect = pygame.Rect(inner.x, pr.bottom + 8, inner.width, name_h)
+        return CustomerCard(pr, name_rect, name_rect.bottom, compact, steps_h)
+
+    def _card_beside(self, inner: pygame.Rect, side: int, gap: int, compact: bool,
+                     steps_h: int) -> CustomerCard:
+        ts = self.app.ts
+        pr = pygame.Rect(inner.x, inner.y, side, side)
+        width = inner.right - pr.right - gap
+        name_rect = pygame.Rect(pr.right + gap, inner.y, width,
+                                ts.text_height(self.tx(self.scenario.customer.name), "h3",
+                                               width, True))
+        return CustomerCard(pr, name_rect, max(pr.bottom, name_rect.bottom) + 8, compact,
+                            steps_h)
 
     def draw_touched(self, surface: pygame.Surface) -> list[pygame.Rect] | None:
         """A blink: only the portrait is redrawn (on its card's plain background), unless
@@ -832,11 +891,11 @@ class PlayScene(Scene):
         mh = meter_height(ts)
         name = self.tx(s.customer.name)
         role = self.tx(s.customer.role)
-        pr, compact, steps_h = self.customer_layout(rect)
+        card = self.customer_card(rect)
+        pr, compact, steps_h = card.portrait, card.compact, card.steps_h
         surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
-        y = pr.bottom + 8
-        y += ts.draw_wrapped(surface, name, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
-                             "h3", theme.INK, True)
+        ts.draw_wrapped(surface, name, card.name, "h3", theme.INK, True)
+        y = card.role_y
         y += ts.draw_wrapped(surface, role, pygame.Rect(inner.x, y, inner.width, inner.bottom - y),
                              "small", theme.INK_SOFT)
         if steps_h:
