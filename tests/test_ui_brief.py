@@ -11,6 +11,7 @@ import pytest
 from sim.ui import theme
 from sim.ui.scenes.brief import BriefScene
 from sim.ui.testing import Driver
+from sim.ui.widgets import button_width
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "scenarios"
@@ -49,6 +50,9 @@ def test_brief_portrait_keeps_its_size(tmp_path: Path, lang: str) -> None:
                 rest_h = (ts.text_height(d.app.tx(c.role), "small", card.rest.width) + 6
                           + ts.text_height(scene.start_text(), "tiny", card.rest.width))
                 assert rest_h <= card.rest.height, where
+                for button in scene.layout()[3]:  # room for the label and its key
+                    assert button.rect.width >= button_width(ts, button.label, button.key), (
+                        where, button.label)
                 # and drawn: no line leaves its box
                 ts.audit = []
                 d.app.dirty = True

@@ -17,7 +17,7 @@ from sim.ui.linebreak import segments
 from sim.ui.portrait import Look, Mood
 from sim.ui.preview import Preset
 from sim.ui.scenes.docscene import DocScene
-from sim.ui.widgets import Button, panel, place_right_to_left
+from sim.ui.widgets import Button, button_width, panel, place_right_to_left
 
 log = logging.getLogger(__name__)
 
@@ -127,14 +127,16 @@ class BriefScene(DocScene):
         left = pygame.Rect(pad, body_top, col_w, footer - pad - bh - 12 - body_top)
         view = pygame.Rect(left.right + pad, body_top, w - left.right - 2 * pad,
                            left.height)
-        start_w = max(160, ts.measure(self.t("start"), "body") + 90)
-        back_w = max(140, ts.measure(self.t("back"), "body") + 80)
+        # as wide as label and key hint need at every text size (a fixed margin cut
+        # the labels to "B…" at large text on a large window)
+        start_w = max(160, button_width(ts, self.t("start"), "Enter"))
+        back_w = max(140, button_width(ts, self.t("back"), "Esc"))
         start = Button(pygame.Rect(0, 0, start_w, bh), self.t("start"), "start", "Enter",
                        primary=True)
         back = Button(pygame.Rect(0, 0, back_w, bh), self.t("back"), "back", "Esc")
         place_right_to_left([start, back], (w - pad, footer - 12))
         mode_label = self.t("mode_coach" if self.app.settings.coach else "mode_exam")
-        mode = Button(pygame.Rect(pad, 0, max(140, ts.measure(mode_label, "small") + 70), bh),
+        mode = Button(pygame.Rect(pad, 0, max(140, button_width(ts, mode_label, "C")), bh),
                       mode_label, "mode", "C")
         mode.rect.bottom = footer - 12
         return left, view, header, [start, back, mode], footer

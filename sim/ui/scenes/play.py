@@ -36,6 +36,7 @@ from sim.ui.widgets import (
     Button,
     Meter,
     Scroll,
+    button_width,
     chip,
     chip_width,
     cue_height,
@@ -344,7 +345,7 @@ class PlayScene(Scene):
         elif self.session.is_over and not self.is_typing:
             bh = ts.line_height("body") + 16
             label = self.t("see_debrief")
-            bw = max(200, ts.measure(label, "body") + 90)
+            bw = max(200, button_width(ts, label, "Enter"))
             buttons.append(Button(pygame.Rect(0, 0, bw, bh), label, "debrief", "Enter",
                                   primary=True))
             choices_h = self.ending_height(self.ending_text_width(right.width, bw)) + 24
