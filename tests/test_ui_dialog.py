@@ -59,3 +59,16 @@ def test_leave_dialog_follows_the_language(tmp_path: Path) -> None:
     assert (title, yes, no) == tuple(strings.t(k, "zh") for k in ("leave_title", "leave",
                                                                  "stay"))
     assert body in (strings.t("leave_body", "zh"), strings.t("leave_body_unsaved", "zh"))
+
+
+def test_a_fading_toast_leaves_the_same_words_elsewhere_opaque(tmp_path: Path) -> None:
+    """The language toast says "English" as it fades; the menu's "English" button, drawn
+    from the same cached line of text, must stay fully opaque."""
+    d = Driver(LIBRARY, lang="zh", settings_path=tmp_path / "w.json", use_records=False)
+    d.key(pygame.K_l)
+    assert d.app.toast is not None and d.app.toast.text == "English"
+    d.until(lambda: d.app.toast is None or d.app.toast.left < 0.2)
+    d.app.dirty = True
+    d.step()  # drawn half faded
+    white = d.app.ts.render("English", "small", (255, 255, 255))
+    assert white.get_alpha() in (None, 255)

@@ -694,7 +694,9 @@ class App:
         layer = pygame.Surface(box.size, pygame.SRCALPHA)
         pygame.draw.rect(layer, (*theme.INK, min(225, alpha)), layer.get_rect(),
                          border_radius=box.h // 2)
-        label = ts.render(text, "small", (255, 255, 255))
+        # a copy: the rendered line is shared through the typesetter's cache, and fading
+        # it in place faded every later "English" label (the menu's language button)
+        label = ts.render(text, "small", (255, 255, 255)).copy()
         label.set_alpha(alpha)
         layer.blit(label, label.get_rect(center=(box.w // 2, box.h // 2)))
         surface.blit(layer, box)
