@@ -190,8 +190,10 @@ def draw_meter(
     high: str,
     bad_when_high: bool,
     show_delta: bool = True,
+    ends: bool = True,
 ) -> None:
-    """Label and value on one line, the bar below, the ends named under it.
+    """Label and value on one line, the bar below, the ends named under it (``ends``
+    False: not named, where room is short).
 
     ``show_delta`` False hides the ± change of the last reply (exam mode gives no hints).
     """
@@ -217,14 +219,16 @@ def draw_meter(
     fill.width = round(bar.width * max(0.0, min(100.0, meter.value)) / 100)
     if fill.width > 0:
         pygame.draw.rect(surface, color, fill, border_radius=bar_h // 2)
-    ts.draw(surface, low, (bar.x, bar.bottom + 2), "tiny", theme.INK_FAINT)
-    ts.draw(surface, high, (bar.right, bar.bottom + 2), "tiny", theme.INK_FAINT, anchor="topright")
+    if ends:
+        ts.draw(surface, low, (bar.x, bar.bottom + 2), "tiny", theme.INK_FAINT)
+        ts.draw(surface, high, (bar.right, bar.bottom + 2), "tiny", theme.INK_FAINT,
+                anchor="topright")
 
 
-def meter_height(ts: Typesetter) -> int:
-    """Height :func:`draw_meter` uses."""
+def meter_height(ts: Typesetter, ends: bool = True) -> int:
+    """Height :func:`draw_meter` uses (``ends``: with the ends named)."""
     lh = ts.line_height("small")
-    return lh + 2 + max(8, lh // 2) + 2 + ts.line_height("tiny")
+    return lh + 2 + max(8, lh // 2) + (2 + ts.line_height("tiny") if ends else 0)
 
 
 class Scroll:

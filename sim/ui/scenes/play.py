@@ -71,6 +71,8 @@ class CustomerCard:
     role_y: int
     compact: bool
     steps_h: int
+    #: False where the meters' ends go unnamed to make room for the progress
+    meter_ends: bool = True
 
 
 @dataclass
@@ -822,48 +824,51 @@ class PlayScene(Scene):
         the portrait above the name at :data:`PORTRAIT_MIN` px or more with the method
         progress named, then numbered (1-5); on a shorter card (a small window, large
         text) the name beside a face of :data:`PORTRAIT_BESIDE` px or more, progress
-        named, then numbered; then the same without the progress."""
+        named, then numbered; the same again with the meters' ends unnamed (coach mode's
+        progress matters more than "calm" and "furious" under the bars); then the
+        portrait and meters without the progress."""
         ts = self.app.ts
         s = self.scenario
         inner = rect.inflate(-24, -24)
-        mh = meter_height(ts)
         name, role = self.tx(s.customer.name), self.tx(s.customer.role)
-        meters = 10 + 2 * mh + 16
         role_h = ts.text_height(role, "small", inner.width)
         named, numbered = (self.steps_height(inner.width, compact)
                            for compact in (False, True))
         progress = [(False, named), (True, numbered)] if named else [(False, 0)]
-        # above: the name under the portrait, the full width of the card
         name_h = ts.text_height(name, "h3", inner.width, True)
-        for compact, steps_h in progress:
-            side = min(inner.width, inner.height - (8 + name_h + role_h + meters + steps_h))
-            if side >= min(PORTRAIT_MIN, inner.width):
-                return self._card_above(inner, side, name_h, compact, steps_h)
         # beside: the name's longest unbreakable piece must fit next to the face
         gap = 12
         word = max((ts.measure(piece.rstrip(), "h3", True) for piece in segments(name)),
                    default=0)
         widest = max(40, min(int(inner.width * 0.45), inner.width - gap - word))
         beside_h = ts.text_height(name, "h3", inner.width - gap - widest, True)
-        for compact, steps_h in progress:
-            rest = inner.height - (role_h + meters + steps_h + 8)
-            side = min(widest, rest)
-            if side >= PORTRAIT_BESIDE and beside_h <= rest:
-                return self._card_beside(inner, side, gap, compact, steps_h)
+        for ends in (True, False) if named else (True,):
+            meters = 10 + 2 * meter_height(ts, ends) + 16
+            # above: the name under the portrait, the full width of the card
+            for compact, steps_h in progress:
+                side = min(inner.width, inner.height - (8 + name_h + role_h + meters + steps_h))
+                if side >= min(PORTRAIT_MIN, inner.width):
+                    return self._card_above(inner, side, name_h, compact, steps_h, ends)
+            for compact, steps_h in progress:
+                rest = inner.height - (role_h + meters + steps_h + 8)
+                side = min(widest, rest)
+                if side >= PORTRAIT_BESIDE and beside_h <= rest:
+                    return self._card_beside(inner, side, gap, compact, steps_h, ends)
+        meters = 10 + 2 * meter_height(ts) + 16
         side = min(inner.width, inner.height - (8 + name_h + role_h + meters))
         if side >= min(PORTRAIT_MIN, inner.width):
-            return self._card_above(inner, side, name_h, False, 0)
+            return self._card_above(inner, side, name_h, False, 0, True)
         side = max(40, min(widest, inner.height - (role_h + meters + 8)))
-        return self._card_beside(inner, side, gap, False, 0)
+        return self._card_beside(inner, side, gap, False, 0, True)
 
     def _card_above(self, inner: pygame.Rect, side: int, name_h: int, compact: bool,
-                    steps_h: int) -> CustomerCard:
+                    steps_h: int, ends: bool) -> CustomerCard:
         pr = pygame.Rect(inner.x + (inner.width - side) // 2, inner.y, side, side)
         name_rect = pygame.Rect(inner.x, pr.bottom + 8, inner.width, name_h)
-        return CustomerCard(pr, name_rect, name_rect.bottom, compact, steps_h)
+        return CustomerCard(pr, name_rect, name_rect.bottom, compact, steps_h, ends)
 
     def _card_beside(self, inner: pygame.Rect, side: int, gap: int, compact: bool,
-                     steps_h: int) -> CustomerCard:
+                     steps_h: int, ends: bool) -> CustomerCard:
         ts = self.app.ts
         pr = pygame.Rect(inner.x, inner.y, side, side)
         width = inner.right - pr.right - gap
@@ -871,7 +876,7 @@ class PlayScene(Scene):
                                 ts.text_height(self.tx(self.scenario.customer.name), "h3",
                                                width, True))
         return CustomerCard(pr, name_rect, max(pr.bottom, name_rect.bottom) + 8, compact,
-                            steps_h)
+                            steps_h, ends)
 
     def draw_touched(self, surface: pygame.Surface) -> list[pygame.Rect] | None:
         """A blink: only the portrait is redrawn (on its card's plain background), unless
@@ -889,11 +894,11 @@ class PlayScene(Scene):
         s = self.scenario
         panel(surface, rect, radius=14)
         inner = rect.inflate(-24, -24)
-        mh = meter_height(ts)
         name = self.tx(s.customer.name)
         role = self.tx(s.customer.role)
         card = self.customer_card(rect)
         pr, compact, steps_h = card.portrait, card.compact, card.steps_h
+        mh = meter_height(ts, card.meter_ends)
         surface.blit(self.app.portraits.get(pr.size, self.mood(), self.look), pr)
         ts.draw_wrapped(surface, name, card.name, "h3", theme.INK, True)
         y = card.role_y
@@ -905,10 +910,10 @@ class PlayScene(Scene):
         coach = self.app.settings.coach
         draw_meter(surface, ts, pygame.Rect(inner.x, y, inner.width, mh), self.emotion,
                    self.t("emotion"), theme.EMOTION, self.t("calm"), self.t("furious"), True,
-                   show_delta=coach)
+                   show_delta=coach, ends=card.meter_ends)
         draw_meter(surface, ts, pygame.Rect(inner.x, y + mh + 12, inner.width, mh), self.trust,
                    self.t("trust"), theme.TRUST, self.t("none_trust"), self.t("full_trust"),
-                   False, show_delta=coach)
+                   False, show_delta=coach, ends=card.meter_ends)
 
     # -- method progress and authority ------------------------------------------------------
 
