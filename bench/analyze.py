@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.scenario import check_bytes, check_file  # noqa: E402
 from sim.tools.analyze import analyze  # noqa: E402
-from sim.tools.synth import generate  # noqa: E402
+from sim.tools.synth import generate, many_endings  # noqa: E402
 
 
 def _child_cpu() -> float:
@@ -60,21 +60,6 @@ def timed(argv: list[str], runs: int = 3) -> tuple[float, float]:
 def wall(argv: list[str], runs: int = 3) -> float:
     """Best wall time of ``runs`` runs of a command, in seconds."""
     return timed(argv, runs)[0]
-
-
-def many_endings(nodes: int) -> str:
-    """A hostile scenario: a chain whose every node also offers an ending of its own, so
-    the analysis finds thousands of plays to replay (each as long as its place)."""
-    lines = ["format: 1", "id: endings", "title: T", "summary: S", "difficulty: 1",
-             "briefing: B", "customer: {name: N, role: R, emotion: 50, trust: 50}",
-             "start: n0", "nodes:"]
-    for i in range(nodes):
-        nxt = f"n{i + 1}" if i + 1 < nodes else "last"
-        lines.append(f"  n{i}: {{say: s, choices: [{{reply: r, step: listen, quality: best, "
-                     f"goto: {nxt}}}, {{reply: p, quality: poor, goto: e{i}}}]}}")
-    lines += ["endings:", "  last: {outcome: resolved, title: D}"]
-    lines += [f"  e{i}: {{outcome: lost, title: D}}" for i in range(nodes)]
-    return "\n".join(lines) + "\n"
 
 
 def slowest_turning_point(scenario, plays: int = 5) -> float:  # type: ignore[no-untyped-def]

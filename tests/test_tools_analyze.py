@@ -227,18 +227,10 @@ def test_thousands_of_endings_stay_within_the_budget() -> None:
     """Every ending has a play to replay: the replays stop at the budget, and what was
     not replayed is not claimed (reachable, but no play and no range shown)."""
     from sim.scenario import check_bytes
+    from sim.tools.synth import many_endings
 
     n = 800
-    lines = ["format: 1", "id: ends", "title: T", "summary: S", "difficulty: 1",
-             "briefing: B", "customer: {name: N, role: R, emotion: 50, trust: 50}",
-             "start: n0", "nodes:"]
-    for i in range(n):
-        nxt = f"n{i + 1}" if i + 1 < n else "last"
-        lines.append(f"  n{i}: {{say: s, choices: [{{reply: r, step: listen, quality: best, "
-                     f"goto: {nxt}}}, {{reply: p, quality: poor, goto: e{i}}}]}}")
-    lines += ["endings:", "  last: {outcome: resolved, title: D}"]
-    lines += [f"  e{i}: {{outcome: lost, title: D}}" for i in range(n)]
-    sc, problems = check_bytes("\n".join(lines).encode(), "ends.yaml")
+    sc, problems = check_bytes(many_endings(n).encode(), "ends.yaml")
     assert sc is not None, problems
     result = analyze(sc, budget=0.3)
     assert result.seconds < 2.0

@@ -89,3 +89,19 @@ def generate(nodes: int, *, width: int = 10, seed: int = 0) -> str:
         "  lost: {outcome: lost, title: Lost}",
     ]
     return "\n".join(out) + "\n"
+
+
+def many_endings(nodes: int) -> str:
+    """YAML text of a hostile scenario: a chain whose every node also offers an ending of
+    its own, so an analysis finds thousands of plays to replay (each as long as its
+    place in the chain)."""
+    lines = ["format: 1", "id: endings", "title: T", "summary: S", "difficulty: 1",
+             "briefing: B", "customer: {name: N, role: R, emotion: 50, trust: 50}",
+             "start: n0", "nodes:"]
+    for i in range(nodes):
+        nxt = f"n{i + 1}" if i + 1 < nodes else "last"
+        lines.append(f"  n{i}: {{say: s, choices: [{{reply: r, step: listen, quality: best, "
+                     f"goto: {nxt}}}, {{reply: p, quality: poor, goto: e{i}}}]}}")
+    lines += ["endings:", "  last: {outcome: resolved, title: D}"]
+    lines += [f"  e{i}: {{outcome: lost, title: D}}" for i in range(nodes)]
+    return "\n".join(lines) + "\n"
