@@ -1083,6 +1083,26 @@ def _worth(search: _Search, offered: set[Move],
     states = g.states
     succs = search.succ
 
+    def replies(succ: list[tuple[int, int, float | None, bool]], lo: list[float | None],
+                hi: list[float | None]
+                ) -> tuple[list[tuple[int, float | None, float]], float | None, float | None]:
+        """A situation's replies with their bounds (see :func:`judge`), the best lower
+        bound among them and the best upper bound (None: none known)."""
+        rows = []
+        top = best = None
+        for choice, nxt, term, exact in succ:
+            if term is not None:
+                v = w = term
+            else:
+                v = lo[nxt] if exact else None
+                w = hi[nxt]
+            if v is not None and (top is None or v > top):
+                top = v
+            if w is not None and (best is None or w > best):
+                best = w
+            rows.append((choice, v, -1.0 if w is None else w))
+        return rows, top, best
+
     def judge(n: int, rows: list[tuple[int, float | None, float]], top: float | None) -> None:
         """One situation at node number ``n``: per reply on offer, the best score
         provably still possible after it (None: unknown) and the best possibly still
@@ -1131,22 +1151,9 @@ def _worth(search: _Search, offered: set[Move],
             best_lo = best_hi = None
             succ = succs.get(lid)
             if succ:
+                rows, best_lo, best_hi = replies(succ, lo, hi)
                 n = states[keys[lid]][0]
-                rows: list[tuple[int, float | None, float]] | None = (
-                    [] if succ[0][0] >= 0 and not settled[n] else None)
-                for choice, nxt, term, exact in succ:
-                    if term is not None:
-                        v = w = term
-                    else:
-                        v = lo[nxt] if exact else None
-                        w = hi[nxt]
-                    if v is not None and (best_lo is None or v > best_lo):
-                        best_lo = v
-                    if w is not None and (best_hi is None or w > best_hi):
-                        best_hi = w
-                    if rows is not None:
-                        rows.append((choice, v, -1.0 if w is None else w))
-                if rows is not None:
+                if succ[0][0] >= 0 and not settled[n]:
                     judge(n, rows, best_lo)
             winner = beaten_by.get(lid)
             if winner is not None:
@@ -1168,19 +1175,7 @@ def _worth(search: _Search, offered: set[Move],
             n = states[keys[lid]][0]
             if settled[n]:
                 continue
-            top: float | None = None
-            rows = []
-            for choice, nxt, term, exact in succ:
-                if term is not None:
-                    v = w = term
-                else:
-                    v = lo[nxt] if exact else None
-                    w = hi[nxt]
-                    if w is None:
-                        w = -1.0
-                if v is not None and (top is None or v > top):
-                    top = v
-                rows.append((choice, v, w))
+            rows, top, _ = replies(succ, lo, hi)
             judge(n, rows, top)
     order = {n: i for i, n in enumerate(sc.nodes)}
     index = {nid: i for i, nid in enumerate(g.node_ids)}
